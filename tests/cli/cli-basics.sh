@@ -1,0 +1,26 @@
+#!/bin/sh
+# The command framework: help, usage errors, unknown commands, exit codes,
+# --json error documents.
+. "$top_srcdir/tests/cli/lib.sh"
+
+expect_exit 0 "$CCCTL" -h && expect_grep "$T/out" "usage: ccctl"
+expect_exit 0 "$CCCTL" --help && expect_grep "$T/out" "version"
+expect_exit 2 "$CCCTL" && expect_grep "$T/err" "usage: ccctl"
+expect_exit 2 "$CCCTL" frobnicate && expect_grep "$T/err" "unknown command 'frobnicate'"
+expect_exit 2 "$CCCTL" --bogus
+expect_exit 0 "$CCCTL" version && expect_grep "$T/out" "ccctl "
+expect_exit 0 "$CCCTL" version --json && expect_grep "$T/out" '"version": '
+expect_exit 0 "$CCCTL" --json version && expect_grep "$T/out" '"commit": '
+expect_exit 0 "$CCCTL" version -h && expect_grep "$T/out" "usage: ccctl version"
+expect_exit 2 "$CCCTL" version extra && expect_grep "$T/err" "unexpected argument 'extra'"
+expect_exit 2 "$CCCTL" version --nope && expect_grep "$T/err" "unknown option '--nope'"
+expect_exit 2 "$CCCTL" version --json --json=1
+expect_exit 0 "$CCCTL" help version && expect_grep "$T/out" "usage: ccctl version"
+# A usage error under --json still gives one JSON document on stdout.
+expect_exit 2 "$CCCTL" --json version extra && expect_grep "$T/out" '"exit": 2'
+# Every listed command answers -h with its usage line.
+for c in $("$CCCTL" -h | sed -n 's/^  \([a-z]*\( [a-z]*\)\?\)  .*/\1/p' | sed 's/ *$//'); do
+	# shellcheck disable=SC2086
+	expect_exit 0 "$CCCTL" $c -h && expect_grep "$T/out" "usage: ccctl $c"
+done
+finish
