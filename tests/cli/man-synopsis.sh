@@ -1,0 +1,76 @@
+#!/bin/sh
+# The SYNOPSIS of every command's manual page agrees with its -h usage line:
+# for each command the binary lists, take "usage: ccctl CMD ..." from
+# `ccctl CMD -h`, render the page that the help names ("see ccctl-X(1)")
+# and require the usage to be one of the SYNOPSIS entries, white space
+# normalised.  Commands the binary does not have yet are not checked.
+. "$top_srcdir/tests/cli/lib.sh"
+
+MANDOC=${MANDOC:-mandoc}
+command -v "$MANDOC" >/dev/null 2>&1 || skip "mandoc not found: install mandoc"
+
+man="$top_srcdir/man"
+bs=$(printf '\b')
+
+# synopsis PAGE: the SYNOPSIS entries of PAGE, one per line, white space
+# normalised (continuation lines joined to their entry).
+synopsis() {
+	MANWIDTH=1000 "$MANDOC" -Tascii -O width=1000 "$1" | sed "s/.$bs//g" | awk '
+		/^[^ ]/ { in_syn = ($0 == "SYNOPSIS"); next }
+		!in_syn || /^ *$/ { next }
+		{
+			match($0, /^ */)
+			if (RLENGTH <= 5 || entry == "") {
+				if (entry != "")
+					print entry
+				entry = $0
+			} else {
+				entry = entry " " $0
+			}
+		}
+		END { if (entry != "") print entry }' |
+		tr -s ' \t' '  ' | sed 's/^ //; s/ $//'
+}
+
+"$CCCTL" -h >"$T/help" 2>&1 || { fail "ccctl -h failed"; finish; }
+cmds=$(sed -n 's/^  \([a-z]*\( [a-z]*\)\?\)  .*/\1/p' "$T/help" | sed 's/ *$//')
+[ -n "$cmds" ] || { fail "no commands found in 'ccctl -h'"; cat "$T/help"; finish; }
+
+# ccctl(1) shows the usage of `ccctl -h`.
+CHECKS=$((CHECKS + 1))
+usage=$(head -n 1 "$T/help" | sed 's/^usage: //' | tr -s ' \t' '  ' | sed 's/ $//')
+synopsis "$man/ccctl.1" >"$T/syn"
+grep -qxF -- "$usage" "$T/syn" || fail "ccctl.1: SYNOPSIS lacks '$usage'"
+
+nl='
+'
+IFS=$nl
+for c in $cmds; do
+	IFS=' '
+	# shellcheck disable=SC2086
+	if ! "$CCCTL" $c -h >"$T/usage" 2>&1 || ! head -n 1 "$T/usage" | grep -q '^usage: ccctl '; then
+		echo "NOTE: '$c' has no -h usage yet; not checked"
+		continue
+	fi
+	usage=$(head -n 1 "$T/usage" | sed 's/^usage: //' | tr -s ' \t' '  ' | sed 's/ $//')
+	page=$(sed -n 's/^see \(ccctl[a-z-]*\)(\([1-8]\))$/\1.\2/p' "$T/usage" | head -n 1)
+	CHECKS=$((CHECKS + 1))
+	if [ -z "$page" ]; then
+		fail "'ccctl $c -h' names no manual page"
+		continue
+	fi
+	if [ ! -f "$man/$page" ]; then
+		fail "'ccctl $c -h' refers to $page, which does not exist"
+		continue
+	fi
+	synopsis "$man/$page" >"$T/syn"
+	if ! grep -qxF -- "$usage" "$T/syn"; then
+		fail "$page: SYNOPSIS lacks '$usage'"
+		sed 's/^/  synopsis: /' "$T/syn"
+	fi
+	# The main page lists the command.
+	CHECKS=$((CHECKS + 1))
+	grep -qx "\.It Cm $c" "$man/ccctl.1" || fail "ccctl.1 does not list '$c' (.It Cm $c)"
+done
+IFS=' '
+finish
