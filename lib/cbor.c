@@ -152,8 +152,8 @@ static int decode_items(struct dec *d, struct ccctl_cbor **out, uint64_t n, unsi
 static int decode_item(struct dec *d, struct ccctl_cbor *it, unsigned depth)
 {
 	size_t start = d->off, left;
-	unsigned major;
-	uint64_t arg;
+	unsigned major = 0;
+	uint64_t arg = 0;
 	int rc;
 
 	memset(it, 0, sizeof(*it));
@@ -299,7 +299,7 @@ int ccctl_cbor_get_int(const struct ccctl_cbor *item, int64_t *out)
 const struct ccctl_cbor *ccctl_cbor_map_get_int(const struct ccctl_cbor *map, int64_t key)
 {
 	size_t i;
-	int64_t k;
+	int64_t k = 0;
 
 	if (!map || map->type != CCCTL_CBOR_MAP)
 		return NULL;

@@ -22,6 +22,9 @@
 
 static int alg_params(int64_t alg, const EVP_MD **md, size_t *half, const char **curve)
 {
+	*md = NULL;
+	*half = 0;
+	*curve = "";
 	switch (alg) {
 	case CCCTL_COSE_ALG_ES256:
 		*md = EVP_sha256();
@@ -52,9 +55,9 @@ int ccctl_cose_sign1_parse(struct ccctl_cose_sign1 **out, const void *data, size
 	struct ccctl_cose_sign1 *s = NULL;
 	struct ccctl_cbor_doc *hdr = NULL;
 	const struct ccctl_cbor *root, *it, *alg;
-	const EVP_MD *md;
-	const char *curve;
-	size_t half;
+	const EVP_MD *md = NULL;
+	const char *curve = "";
+	size_t half = 0;
 	int64_t a;
 	int rc;
 
@@ -158,9 +161,9 @@ static int key_curve_is(EVP_PKEY *key, const char *curve)
 int ccctl_cose_sign1_verify(const struct ccctl_cose_sign1 *s, EVP_PKEY *key)
 {
 	struct ccctl_buf tbs;
-	const EVP_MD *md;
-	const char *curve;
-	size_t half;
+	const EVP_MD *md = NULL;
+	const char *curve = "";
+	size_t half = 0;
 	ECDSA_SIG *sig = NULL;
 	BIGNUM *r = NULL, *sv = NULL;
 	unsigned char *der = NULL;
@@ -213,9 +216,9 @@ int ccctl_cose_sign1_sign(struct ccctl_buf *out, EVP_PKEY *key, const void *payl
 			  size_t len, bool tagged)
 {
 	struct ccctl_buf tbs, prot;
-	const EVP_MD *md;
-	const char *curve;
-	size_t half, siglen = 0;
+	const EVP_MD *md = NULL;
+	const char *curve = "";
+	size_t half = 0, siglen = 0;
 	int64_t alg;
 	unsigned char *der = NULL;
 	const unsigned char *p;
