@@ -56,6 +56,7 @@ int ccctl_buf_reserve(struct ccctl_buf *b, size_t extra)
 		return ccctl_err_nomem();
 	b->data = p;
 	b->cap = ncap;
+	b->data[b->len] = '\0';
 	return 0;
 }
 
@@ -226,10 +227,8 @@ int ccctl_base64_decode(struct ccctl_buf *out, const char *in, size_t len)
 		return ccctl_err_set(CCCTL_EINVAL,
 				     "base64: length %zu is not a multiple of 4 (padding required)",
 				     len);
-	if (len >= 1 && in[len - 1] == '=')
-		pad++;
-	if (len >= 2 && in[len - 2] == '=')
-		pad++;
+	if (len >= 4 && in[len - 1] == '=')
+		pad = in[len - 2] == '=' ? 2 : 1;
 	ret = ccctl_buf_reserve(out, len / 4 * 3);
 	if (ret < 0)
 		return ret;

@@ -1134,7 +1134,8 @@ static int write_value(struct ccctl_buf *out, const struct ccctl_json *v, unsign
 	size_t i, n;
 	int ret = 0;
 
-	if (level > CCCTL_JSON_MAX_DEPTH)
+	if (level >= CCCTL_JSON_MAX_DEPTH &&
+	    (v->type == CCCTL_JSON_ARRAY || v->type == CCCTL_JSON_OBJECT))
 		return ccctl_err_set(CCCTL_EINVAL, "json: cannot write nesting deeper than %d levels",
 				     CCCTL_JSON_MAX_DEPTH);
 	switch (v->type) {
