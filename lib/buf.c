@@ -353,6 +353,31 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* Make a rename in path's folder durable.  Best effort: not every file
+ * system can sync a folder, and the new file is complete either way. */
+static void sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = NULL;
+	int fd;
+
+	if (!slash) {
+		fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		size_t n = slash == path ? 1 : (size_t)(slash - path);
+
+		dir = strndup(path, n);
+		if (!dir)
+			return;
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
 int ccctl_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode)
 {
 	static const char suffix[] = ".tmp-XXXXXX";
@@ -411,6 +436,7 @@ int ccctl_file_write_atomic(const char *path, const void *data, size_t len, unsi
 	}
 	free(tmp);
 	tmp = NULL;
+	sync_parent(path);
 	ret = 0;
 out:
 	if (fd >= 0)

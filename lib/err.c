@@ -24,14 +24,18 @@ static void err_mark_truncated(void)
 	memcpy(err_msg + ERR_MSG_MAX - 4, "...", 4);
 }
 
+/* Format through a local copy: callers may pass ccctl_err_msg() itself as an
+ * argument to add context ("policy: %s"). */
 __attribute__((format(printf, 2, 0)))
 static void err_vset(int code, const char *fmt, va_list ap)
 {
-	int n = vsnprintf(err_msg, sizeof(err_msg), fmt, ap);
+	char tmp[ERR_MSG_MAX];
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 
 	if (n < 0)
-		snprintf(err_msg, sizeof(err_msg), "unformattable error message");
-	else if ((size_t)n >= sizeof(err_msg))
+		snprintf(tmp, sizeof(tmp), "unformattable error message");
+	memcpy(err_msg, tmp, sizeof(err_msg));
+	if (n >= 0 && (size_t)n >= sizeof(err_msg))
 		err_mark_truncated();
 	err_code = code;
 }
@@ -64,13 +68,16 @@ int ccctl_err_openssl(int code, const char *what)
 	unsigned long e;
 	int n;
 
-	n = snprintf(err_msg, sizeof(err_msg), "%s", what);
-	off = n < 0 ? 0 : (size_t)n;
+	/* what may be ccctl_err_msg() itself: move, not copy. */
+	off = strnlen(what, sizeof(err_msg));
 	if (off >= sizeof(err_msg)) {
+		memmove(err_msg, what, sizeof(err_msg) - 1);
+		err_msg[sizeof(err_msg) - 1] = '\0';
 		err_mark_truncated();
 		ERR_clear_error();
 		goto out;
 	}
+	memmove(err_msg, what, off + 1);
 	/* Report the queue oldest first, separated by ": ". */
 	while ((e = ERR_get_error()) != 0) {
 		char one[256];

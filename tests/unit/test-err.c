@@ -34,6 +34,18 @@ static void test_set_and_clear(void **state)
 	assert_string_equal(ccctl_err_msg(), "");
 }
 
+/* Adding context to the current message reuses it as an argument. */
+static void test_prefix_own_message(void **state)
+{
+	ccctl_err_set(CCCTL_EINVAL, "json: bad at offset %d", 3);
+	ccctl_err_set(ccctl_err_code(), "policy \"p.json\": %s", ccctl_err_msg());
+	assert_string_equal(ccctl_err_msg(), "policy \"p.json\": json: bad at offset 3");
+	assert_int_equal(ccctl_err_code(), CCCTL_EINVAL);
+	ERR_clear_error();
+	ccctl_err_openssl(CCCTL_EFAIL, ccctl_err_msg());
+	assert_string_equal(ccctl_err_msg(), "policy \"p.json\": json: bad at offset 3");
+}
+
 static void test_truncation(void **state)
 {
 	char big[3000];
@@ -110,6 +122,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_and_clear),
+		cmocka_unit_test(test_prefix_own_message),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_openssl),
 		cmocka_unit_test(test_thread_local),
