@@ -128,7 +128,7 @@ void ccctl_hex_encode(char *out, const uint8_t *in, size_t len)
 	out[2 * len] = '\0';
 }
 
-static int hex_value(char c)
+int ccctl_hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -147,7 +147,7 @@ int ccctl_hex_decode(uint8_t *out, size_t outlen, const char *hex, size_t hexlen
 		return ccctl_err_set(CCCTL_EINVAL, "hex: expected %zu digits, found %zu",
 				     outlen > SIZE_MAX / 2 ? SIZE_MAX : 2 * outlen, hexlen);
 	for (i = 0; i < hexlen; i += 2) {
-		int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
+		int hi = ccctl_hex_value(hex[i]), lo = ccctl_hex_value(hex[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return ccctl_err_set(CCCTL_EINVAL,

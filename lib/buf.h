@@ -36,6 +36,8 @@ char *ccctl_buf_steal(struct ccctl_buf *b, size_t *len_out);
 
 /* Lowercase hex of len bytes into out (2*len+1 bytes incl. NUL). */
 void ccctl_hex_encode(char *out, const uint8_t *in, size_t len);
+/* Value of one hex digit (either case), or -1 if c is not one. */
+int ccctl_hex_value(int c);
 /* Decode exactly 2*outlen hex digits (either case); 0 or CCCTL_EINVAL. */
 int ccctl_hex_decode(uint8_t *out, size_t outlen, const char *hex, size_t hexlen);
 

@@ -500,18 +500,11 @@ static int hex4(const struct parser *ps, size_t pos, uint32_t *out)
 	if (ps->len - pos < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		uint8_t c = ps->p[pos + i];
-		uint32_t d;
+		int d = ccctl_hex_value(ps->p[pos + i]);
 
-		if (c >= '0' && c <= '9')
-			d = (uint32_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (uint32_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (uint32_t)(c - 'A' + 10);
-		else
+		if (d < 0)
 			return -1;
-		v = v << 4 | d;
+		v = v << 4 | (uint32_t)d;
 	}
 	*out = v;
 	return 0;

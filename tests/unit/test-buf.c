@@ -101,6 +101,16 @@ static void test_hex(void **state)
 	assert_string_equal(ccctl_err_msg(), "hex: invalid digit at offset 11: expected 0-9a-f");
 	assert_int_equal(ccctl_hex_decode(out, 6, " 0017f80abff", 12), CCCTL_EINVAL);
 	assert_int_equal(ccctl_hex_decode(out, 1, "-1", 2), CCCTL_EINVAL);
+	assert_int_equal(ccctl_hex_decode(out, 1, "\xc3\xa9", 2), CCCTL_EINVAL);
+	assert_int_equal(ccctl_hex_value('0'), 0);
+	assert_int_equal(ccctl_hex_value('9'), 9);
+	assert_int_equal(ccctl_hex_value('a'), 10);
+	assert_int_equal(ccctl_hex_value('F'), 15);
+	assert_int_equal(ccctl_hex_value('g'), -1);
+	assert_int_equal(ccctl_hex_value('/'), -1);
+	assert_int_equal(ccctl_hex_value(':'), -1);
+	assert_int_equal(ccctl_hex_value('@'), -1);
+	assert_int_equal(ccctl_hex_value(-1), -1);
 }
 
 /* RFC 4648 section 10. */
