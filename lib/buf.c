@@ -159,7 +159,7 @@ int ccctl_hex_decode(uint8_t *out, size_t outlen, const char *hex, size_t hexlen
 }
 
 static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 int ccctl_base64_encode(struct ccctl_buf *out, const uint8_t *in, size_t len)
 {
@@ -240,9 +240,8 @@ int ccctl_base64_decode(struct ccctl_buf *out, const char *in, size_t len)
 		for (k = 0; k < 4; k++) {
 			v[k] = k < ngroup ? b64_value(in[i + k]) : 0;
 			if (v[k] < 0) {
-				ret = ccctl_err_set(CCCTL_EINVAL,
-						    "base64: invalid character at offset %zu",
-						    i + k);
+				ret = ccctl_err_set(
+				    CCCTL_EINVAL, "base64: invalid character at offset %zu", i + k);
 				goto out;
 			}
 		}
@@ -285,14 +284,15 @@ int ccctl_file_read(struct ccctl_buf *out, const char *path, size_t max)
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		ret = ccctl_err_set(CCCTL_EINVAL, "cannot read \"%s\": expected a file, found a "
-				    "directory", path);
+		ret = ccctl_err_set(CCCTL_EINVAL,
+				    "cannot read \"%s\": expected a file, found a "
+				    "directory",
+				    path);
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size > max) {
-		ret = ccctl_err_set(CCCTL_EINVAL,
-				    "file \"%s\" is too large: %jd bytes, limit %zu", path,
-				    (intmax_t)st.st_size, max);
+		ret = ccctl_err_set(CCCTL_EINVAL, "file \"%s\" is too large: %jd bytes, limit %zu",
+				    path, (intmax_t)st.st_size, max);
 		goto out;
 	}
 	/* Read until end of file; never trust st_size alone (pipes, growing files). */
@@ -386,8 +386,8 @@ int ccctl_file_write_atomic(const char *path, const void *data, size_t len, unsi
 	int fd = -1, ret;
 
 	if (plen == 0 || path[plen - 1] == '/') {
-		ret = ccctl_err_set(CCCTL_EINVAL, "cannot write \"%s\": expected a file name",
-				    path);
+		ret =
+		    ccctl_err_set(CCCTL_EINVAL, "cannot write \"%s\": expected a file name", path);
 		goto out;
 	}
 	/* The temp file sits next to the target so rename() stays in one file system. */
@@ -411,8 +411,8 @@ int ccctl_file_write_atomic(const char *path, const void *data, size_t len, unsi
 		goto out;
 	}
 	if (fchmod(fd, (mode_t)(mode & 07777)) < 0) {
-		ret = ccctl_err_set(CCCTL_EFAIL, "cannot set mode %04o on \"%s\": %s",
-				    mode & 07777, tmp, strerror(errno));
+		ret = ccctl_err_set(CCCTL_EFAIL, "cannot set mode %04o on \"%s\": %s", mode & 07777,
+				    tmp, strerror(errno));
 		goto out;
 	}
 	if (write_all(fd, data, len) < 0) {

@@ -26,8 +26,7 @@ static void err_mark_truncated(void)
 
 /* Format through a local copy: callers may pass ccctl_err_msg() itself as an
  * argument to add context ("policy: %s"). */
-__attribute__((format(printf, 2, 0)))
-static void err_vset(int code, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void err_vset(int code, const char *fmt, va_list ap)
 {
 	char tmp[ERR_MSG_MAX];
 	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);

@@ -299,10 +299,9 @@ static int object_append(struct ccctl_json *obj, char *key, size_t key_len,
 static int check_int_range(int64_t i)
 {
 	if (i < -JSON_INT_MAX || i > JSON_INT_MAX)
-		return ccctl_err_set(CCCTL_EINVAL,
-				     "json: integer %" PRId64
-				     " out of range: expected -(2^53-1)..2^53-1",
-				     i);
+		return ccctl_err_set(
+		    CCCTL_EINVAL,
+		    "json: integer %" PRId64 " out of range: expected -(2^53-1)..2^53-1", i);
 	return 0;
 }
 
@@ -426,8 +425,9 @@ int ccctl_json_get_int(const struct ccctl_json *obj, const char *key, int64_t *o
 	if (!v)
 		return ccctl_err_set(CCCTL_EINVAL, "json: missing member \"%s\"", key);
 	if (v->type != CCCTL_JSON_INT)
-		return ccctl_err_set(CCCTL_EINVAL, "json: member \"%s\": expected integer, found %s",
-				     key, ccctl_json_type_name(v->type));
+		return ccctl_err_set(CCCTL_EINVAL,
+				     "json: member \"%s\": expected integer, found %s", key,
+				     ccctl_json_type_name(v->type));
 	*out = v->u.i;
 	return 0;
 }
@@ -439,8 +439,9 @@ int ccctl_json_get_bool(const struct ccctl_json *obj, const char *key, bool *out
 	if (!v)
 		return ccctl_err_set(CCCTL_EINVAL, "json: missing member \"%s\"", key);
 	if (v->type != CCCTL_JSON_BOOL)
-		return ccctl_err_set(CCCTL_EINVAL, "json: member \"%s\": expected boolean, found %s",
-				     key, ccctl_json_type_name(v->type));
+		return ccctl_err_set(CCCTL_EINVAL,
+				     "json: member \"%s\": expected boolean, found %s", key,
+				     ccctl_json_type_name(v->type));
 	*out = v->u.b;
 	return 0;
 }
@@ -518,9 +519,9 @@ static int parse_u_escape(struct parser *ps, struct ccctl_buf *b)
 	uint32_t cp, lo;
 
 	if (hex4(ps, start + 2, &cp) < 0)
-		return ccctl_err_set(CCCTL_EINVAL,
-				     "json: invalid \\u escape at offset %zu: expected 4 hex digits",
-				     start);
+		return ccctl_err_set(
+		    CCCTL_EINVAL, "json: invalid \\u escape at offset %zu: expected 4 hex digits",
+		    start);
 	ps->pos = start + 6;
 	if (cp >= 0xdc00 && cp <= 0xdfff)
 		return ccctl_err_set(CCCTL_EINVAL,
@@ -564,20 +565,22 @@ static int parse_string_raw(struct parser *ps, struct ccctl_buf *b)
 			return ret;
 		ps->pos = run;
 		if (ps->pos >= ps->len)
-			return ccctl_err_set(CCCTL_EINVAL,
-					     "json: unterminated string at offset %zu: expected '\"', "
-					     "found end of input",
-					     ps->pos);
+			return ccctl_err_set(
+			    CCCTL_EINVAL,
+			    "json: unterminated string at offset %zu: expected '\"', "
+			    "found end of input",
+			    ps->pos);
 		c = ps->p[ps->pos];
 		if (c == '"') {
 			ps->pos++;
 			break;
 		}
 		if (c < 0x20)
-			return ccctl_err_set(CCCTL_EINVAL,
-					     "json: unescaped control character 0x%02x in string at "
-					     "offset %zu",
-					     c, ps->pos);
+			return ccctl_err_set(
+			    CCCTL_EINVAL,
+			    "json: unescaped control character 0x%02x in string at "
+			    "offset %zu",
+			    c, ps->pos);
 		if (c >= 0x80) {
 			uint32_t cp;
 			size_t n = utf8_decode(ps->p + ps->pos, ps->len - ps->pos, &cp);
@@ -685,15 +688,15 @@ static int parse_number(struct parser *ps, struct ccctl_json **out)
 				     "supported",
 				     start, ps->p[ps->pos] == '.' ? "a fraction" : "an exponent");
 	if (neg && v == 0)
-		return ccctl_err_set(CCCTL_EINVAL,
-				     "json: negative zero at offset %zu: expected 0", start);
+		return ccctl_err_set(CCCTL_EINVAL, "json: negative zero at offset %zu: expected 0",
+				     start);
 	*out = ccctl_json_new_int(neg ? -v : v);
 	return *out ? 0 : ccctl_err_nomem();
 }
 
 static int parse_literal(struct parser *ps, struct ccctl_json **out)
 {
-	static const char *const words[] = { "null", "true", "false" };
+	static const char *const words[] = {"null", "true", "false"};
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
@@ -847,8 +850,8 @@ static int parse_object(struct parser *ps, struct ccctl_json **out)
 		if (ret < 0)
 			goto out;
 		if (memchr(key.data, 0, key.len)) {
-			ret = ccctl_err_set(CCCTL_EINVAL,
-					    "json: key at offset %zu contains U+0000", key_off);
+			ret = ccctl_err_set(CCCTL_EINVAL, "json: key at offset %zu contains U+0000",
+					    key_off);
 			goto out;
 		}
 		skip_ws(ps);
@@ -945,7 +948,7 @@ static int parse_value(struct parser *ps, struct ccctl_json **out)
 
 int ccctl_json_parse(struct ccctl_json **out, const void *data, size_t len)
 {
-	struct parser ps = { .p = data, .len = len, .pos = 0, .depth = 0 };
+	struct parser ps = {.p = data, .len = len, .pos = 0, .depth = 0};
 	struct ccctl_json *v = NULL;
 	int ret;
 
@@ -957,10 +960,11 @@ int ccctl_json_parse(struct ccctl_json **out, const void *data, size_t len)
 		char found[16];
 
 		describe_at(found, &ps, ps.pos);
-		ret = ccctl_err_set(CCCTL_EINVAL,
-				    "json: trailing data at offset %zu after the value: expected end "
-				    "of input, found %s",
-				    ps.pos, found);
+		ret =
+		    ccctl_err_set(CCCTL_EINVAL,
+				  "json: trailing data at offset %zu after the value: expected end "
+				  "of input, found %s",
+				  ps.pos, found);
 		goto out;
 	}
 	*out = v;
@@ -1008,8 +1012,8 @@ static int write_string(struct ccctl_buf *out, const char *str, size_t len)
 			size_t n = utf8_decode(s + i, len - i, &cp);
 
 			if (n == 0)
-				return ccctl_err_set(CCCTL_EINVAL,
-						     "json: string has invalid UTF-8 at byte %zu", i);
+				return ccctl_err_set(
+				    CCCTL_EINVAL, "json: string has invalid UTF-8 at byte %zu", i);
 			ret = ccctl_buf_append(out, s + i, n);
 			if (ret < 0)
 				return ret;
@@ -1129,7 +1133,8 @@ static int write_value(struct ccctl_buf *out, const struct ccctl_json *v, unsign
 
 	if (level >= CCCTL_JSON_MAX_DEPTH &&
 	    (v->type == CCCTL_JSON_ARRAY || v->type == CCCTL_JSON_OBJECT))
-		return ccctl_err_set(CCCTL_EINVAL, "json: cannot write nesting deeper than %d levels",
+		return ccctl_err_set(CCCTL_EINVAL,
+				     "json: cannot write nesting deeper than %d levels",
 				     CCCTL_JSON_MAX_DEPTH);
 	switch (v->type) {
 	case CCCTL_JSON_NULL:

@@ -83,7 +83,7 @@ static void test_buf_overflow(void **state)
 
 static void test_hex(void **state)
 {
-	static const uint8_t bytes[] = { 0x00, 0x01, 0x7f, 0x80, 0xab, 0xff };
+	static const uint8_t bytes[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
 	uint8_t out[6];
 	char hex[13];
 
@@ -115,13 +115,13 @@ static void test_hex(void **state)
 
 /* RFC 4648 section 10. */
 static const char *const b64_vectors[][2] = {
-	{ "", "" },
-	{ "f", "Zg==" },
-	{ "fo", "Zm8=" },
-	{ "foo", "Zm9v" },
-	{ "foob", "Zm9vYg==" },
-	{ "fooba", "Zm9vYmE=" },
-	{ "foobar", "Zm9vYmFy" },
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy"},
 };
 
 static void test_base64_vectors(void **state)
@@ -178,22 +178,22 @@ static void test_base64_all_bytes(void **state)
 static void test_base64_strict(void **state)
 {
 	static const char *const bad[] = {
-		"Zg",        /* no padding */
-		"Zg=",       /* short padding */
-		"Zm9vY",     /* not a multiple of 4 */
-		"Zh==",      /* non-zero trailing bits (1 byte) */
-		"Zm9=",      /* non-zero trailing bits (2 bytes) */
-		"Zm+=",      /* non-zero trailing bits */
-		"Z===",      /* too much padding */
-		"====",      /* only padding */
-		"=Zm9",      /* padding first */
-		"Zg==Zg==",  /* padding in the middle */
-		"Zg=a",      /* padding before data */
-		"Zm 9v",     /* white space */
-		"Zm9v\n",    /* trailing newline */
-		"Zm-v",      /* URL alphabet */
-		"Zm_v",      /* URL alphabet */
-		"Zm9v====",  /* extra padding group */
+	    "Zg",	/* no padding */
+	    "Zg=",	/* short padding */
+	    "Zm9vY",	/* not a multiple of 4 */
+	    "Zh==",	/* non-zero trailing bits (1 byte) */
+	    "Zm9=",	/* non-zero trailing bits (2 bytes) */
+	    "Zm+=",	/* non-zero trailing bits */
+	    "Z===",	/* too much padding */
+	    "====",	/* only padding */
+	    "=Zm9",	/* padding first */
+	    "Zg==Zg==", /* padding in the middle */
+	    "Zg=a",	/* padding before data */
+	    "Zm 9v",	/* white space */
+	    "Zm9v\n",	/* trailing newline */
+	    "Zm-v",	/* URL alphabet */
+	    "Zm_v",	/* URL alphabet */
+	    "Zm9v====", /* extra padding group */
 	};
 	struct ccctl_buf b;
 	size_t i;
@@ -248,7 +248,8 @@ static int teardown_tmpdir(void **state)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name) >= sizeof(path))
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name) >=
+		    sizeof(path))
 			continue;
 		if (unlink(path) != 0)
 			rmdir(path);
@@ -393,16 +394,16 @@ static void test_file_write_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buf_basics),
-		cmocka_unit_test(test_buf_overflow),
-		cmocka_unit_test(test_hex),
-		cmocka_unit_test(test_base64_vectors),
-		cmocka_unit_test(test_base64_all_bytes),
-		cmocka_unit_test(test_base64_strict),
-		cmocka_unit_test(test_ct_equal),
-		cmocka_unit_test(test_file_roundtrip),
-		cmocka_unit_test(test_file_read_limits),
-		cmocka_unit_test(test_file_write_failures),
+	    cmocka_unit_test(test_buf_basics),
+	    cmocka_unit_test(test_buf_overflow),
+	    cmocka_unit_test(test_hex),
+	    cmocka_unit_test(test_base64_vectors),
+	    cmocka_unit_test(test_base64_all_bytes),
+	    cmocka_unit_test(test_base64_strict),
+	    cmocka_unit_test(test_ct_equal),
+	    cmocka_unit_test(test_file_roundtrip),
+	    cmocka_unit_test(test_file_read_limits),
+	    cmocka_unit_test(test_file_write_failures),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tmpdir, teardown_tmpdir);

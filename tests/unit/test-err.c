@@ -21,8 +21,9 @@ static void test_set_and_clear(void **state)
 	ccctl_err_clear();
 	assert_string_equal(ccctl_err_msg(), "");
 	assert_int_equal(ccctl_err_code(), 0);
-	assert_int_equal(ccctl_err_set(CCCTL_EVERIFY, "bad \"%s\": expected %d, found %d", "x", 1, 2),
-			 CCCTL_EVERIFY);
+	assert_int_equal(
+	    ccctl_err_set(CCCTL_EVERIFY, "bad \"%s\": expected %d, found %d", "x", 1, 2),
+	    CCCTL_EVERIFY);
 	assert_string_equal(ccctl_err_msg(), "bad \"x\": expected 1, found 2");
 	assert_int_equal(ccctl_err_code(), CCCTL_EVERIFY);
 	assert_int_equal(ccctl_err_nomem(), CCCTL_EFAIL);
@@ -101,8 +102,8 @@ static void test_diags(void **state)
 	assert_int_equal(ccctl_diags_add(&d, CCCTL_DIAG_ERROR, "t.yaml", 3, 7, "bad %s", "x"), 0);
 	assert_int_equal(ccctl_diags_add(&d, CCCTL_DIAG_WARNING, NULL, 0, 0, "note"), 0);
 	for (i = 0; i < 100; i++)
-		assert_int_equal(ccctl_diags_add(&d, CCCTL_DIAG_ERROR, "f", (unsigned)i, 1, "%d", i),
-				 0);
+		assert_int_equal(
+		    ccctl_diags_add(&d, CCCTL_DIAG_ERROR, "f", (unsigned)i, 1, "%d", i), 0);
 	assert_int_equal(d.n, 102);
 	assert_int_equal(d.errors, 101);
 	assert_string_equal(d.items[0].file, "t.yaml");
@@ -121,12 +122,9 @@ static void test_diags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_set_and_clear),
-		cmocka_unit_test(test_prefix_own_message),
-		cmocka_unit_test(test_truncation),
-		cmocka_unit_test(test_openssl),
-		cmocka_unit_test(test_thread_local),
-		cmocka_unit_test(test_diags),
+	    cmocka_unit_test(test_set_and_clear), cmocka_unit_test(test_prefix_own_message),
+	    cmocka_unit_test(test_truncation),	  cmocka_unit_test(test_openssl),
+	    cmocka_unit_test(test_thread_local),  cmocka_unit_test(test_diags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

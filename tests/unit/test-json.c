@@ -108,11 +108,10 @@ static void test_utf16_order(void **state)
 static void test_control_escapes(void **state)
 {
 	static const char *const want[32] = {
-		"\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006",
-		"\\u0007", "\\b",     "\\t",     "\\n",     "\\u000b", "\\f",     "\\r",
-		"\\u000e", "\\u000f", "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014",
-		"\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a", "\\u001b",
-		"\\u001c", "\\u001d", "\\u001e", "\\u001f",
+	    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+	    "\\b",     "\\t",	  "\\n",     "\\u000b", "\\f",	   "\\r",     "\\u000e", "\\u000f",
+	    "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
+	    "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
 	};
 	char in[16], expected[16];
 	unsigned c;
@@ -133,19 +132,19 @@ static void test_control_escapes(void **state)
 static void test_roundtrip_canonical(void **state)
 {
 	static const char *const docs[] = {
-		"null",
-		"true",
-		"false",
-		"0",
-		"-1",
-		"9007199254740991",
-		"-9007199254740991",
-		"\"\"",
-		"[]",
-		"{}",
-		"[[],{},[[]],{\"\":{}}]",
-		"{\"a\":[1,\"two\",true,false,null],\"b\":{\"c\":\"\\u0000\\u001f\\\"\\\\\"}}",
-		"\"\xf0\x9f\x98\x80\xe2\x82\xac\xc3\xb6\x7f\"",
+	    "null",
+	    "true",
+	    "false",
+	    "0",
+	    "-1",
+	    "9007199254740991",
+	    "-9007199254740991",
+	    "\"\"",
+	    "[]",
+	    "{}",
+	    "[[],{},[[]],{\"\":{}}]",
+	    "{\"a\":[1,\"two\",true,false,null],\"b\":{\"c\":\"\\u0000\\u001f\\\"\\\\\"}}",
+	    "\"\xf0\x9f\x98\x80\xe2\x82\xac\xc3\xb6\x7f\"",
 	};
 	size_t i;
 
@@ -278,26 +277,26 @@ static void test_invalid_utf8(void **state)
 		const char *s;
 		size_t len;
 	} bad[] = {
-		{ "\"\x80\"", 3 },                 /* lone continuation byte */
-		{ "\"\xbf\"", 3 },                 /* lone continuation byte */
-		{ "\"\xc0\x80\"", 4 },             /* overlong NUL */
-		{ "\"\xc1\xbf\"", 4 },             /* overlong 2-byte */
-		{ "\"\xe0\x80\x80\"", 5 },         /* overlong 3-byte */
-		{ "\"\xe0\x9f\xbf\"", 5 },         /* overlong U+07FF */
-		{ "\"\xf0\x80\x80\x80\"", 6 },     /* overlong 4-byte */
-		{ "\"\xf0\x8f\xbf\xbf\"", 6 },     /* overlong U+FFFF */
-		{ "\"\xed\xa0\x80\"", 5 },         /* UTF-8 encoded surrogate D800 */
-		{ "\"\xed\xbf\xbf\"", 5 },         /* UTF-8 encoded surrogate DFFF */
-		{ "\"\xf4\x90\x80\x80\"", 6 },     /* U+110000 */
-		{ "\"\xf5\x80\x80\x80\"", 6 },     /* beyond Unicode */
-		{ "\"\xf8\x88\x80\x80\x80\"", 7 }, /* 5-byte form */
-		{ "\"\xfe\"", 3 },
-		{ "\"\xff\"", 3 },
-		{ "\"\xe2\x82\"", 4 },             /* truncated 3-byte */
-		{ "\"\xe2\x82", 3 },               /* truncated at end of input */
-		{ "\"\xf0\x9f\x98\"", 5 },         /* truncated 4-byte */
-		{ "\"\xc3\x28\"", 4 },             /* bad continuation */
-		{ "\"\xe2\x28\xa1\"", 5 },         /* bad continuation */
+	    {"\"\x80\"", 3},		     /* lone continuation byte */
+	    {"\"\xbf\"", 3},		     /* lone continuation byte */
+	    {"\"\xc0\x80\"", 4},	     /* overlong NUL */
+	    {"\"\xc1\xbf\"", 4},	     /* overlong 2-byte */
+	    {"\"\xe0\x80\x80\"", 5},	     /* overlong 3-byte */
+	    {"\"\xe0\x9f\xbf\"", 5},	     /* overlong U+07FF */
+	    {"\"\xf0\x80\x80\x80\"", 6},     /* overlong 4-byte */
+	    {"\"\xf0\x8f\xbf\xbf\"", 6},     /* overlong U+FFFF */
+	    {"\"\xed\xa0\x80\"", 5},	     /* UTF-8 encoded surrogate D800 */
+	    {"\"\xed\xbf\xbf\"", 5},	     /* UTF-8 encoded surrogate DFFF */
+	    {"\"\xf4\x90\x80\x80\"", 6},     /* U+110000 */
+	    {"\"\xf5\x80\x80\x80\"", 6},     /* beyond Unicode */
+	    {"\"\xf8\x88\x80\x80\x80\"", 7}, /* 5-byte form */
+	    {"\"\xfe\"", 3},
+	    {"\"\xff\"", 3},
+	    {"\"\xe2\x82\"", 4},     /* truncated 3-byte */
+	    {"\"\xe2\x82", 3},	     /* truncated at end of input */
+	    {"\"\xf0\x9f\x98\"", 5}, /* truncated 4-byte */
+	    {"\"\xc3\x28\"", 4},     /* bad continuation */
+	    {"\"\xe2\x28\xa1\"", 5}, /* bad continuation */
 	};
 	size_t i;
 
@@ -312,14 +311,14 @@ static void test_invalid_utf8(void **state)
 static void test_valid_utf8_boundaries(void **state)
 {
 	static const char *const good[] = {
-		"\"\xc2\x80\"",         /* U+0080 */
-		"\"\xdf\xbf\"",         /* U+07FF */
-		"\"\xe0\xa0\x80\"",     /* U+0800 */
-		"\"\xed\x9f\xbf\"",     /* U+D7FF */
-		"\"\xee\x80\x80\"",     /* U+E000 */
-		"\"\xef\xbf\xbf\"",     /* U+FFFF */
-		"\"\xf0\x90\x80\x80\"", /* U+10000 */
-		"\"\xf4\x8f\xbf\xbf\"", /* U+10FFFF */
+	    "\"\xc2\x80\"",	    /* U+0080 */
+	    "\"\xdf\xbf\"",	    /* U+07FF */
+	    "\"\xe0\xa0\x80\"",	    /* U+0800 */
+	    "\"\xed\x9f\xbf\"",	    /* U+D7FF */
+	    "\"\xee\x80\x80\"",	    /* U+E000 */
+	    "\"\xef\xbf\xbf\"",	    /* U+FFFF */
+	    "\"\xf0\x90\x80\x80\"", /* U+10000 */
+	    "\"\xf4\x8f\xbf\xbf\"", /* U+10FFFF */
 	};
 	size_t i;
 
@@ -464,7 +463,8 @@ static void test_build_and_lookup(void **state)
 	assert_int_equal(ccctl_json_get_int(o, "version", &i), 0);
 	assert_int_equal(i, 1);
 	assert_int_equal(ccctl_json_get_int(o, "name", &i), CCCTL_EINVAL);
-	assert_string_equal(ccctl_err_msg(), "json: member \"name\": expected integer, found string");
+	assert_string_equal(ccctl_err_msg(),
+			    "json: member \"name\": expected integer, found string");
 	assert_int_equal(ccctl_json_get_int(o, "nope", &i), CCCTL_EINVAL);
 	assert_string_equal(ccctl_err_msg(), "json: missing member \"nope\"");
 	assert_int_equal(ccctl_json_get_bool(o, "clock", &flag), 0);
@@ -477,8 +477,7 @@ static void test_build_and_lookup(void **state)
 
 	/* Wrong container type or unsafe integers: rejected, value freed. */
 	assert_int_equal(ccctl_json_array_push(o, ccctl_json_new_int(1)), CCCTL_EINVAL);
-	assert_int_equal(ccctl_json_object_set_int((struct ccctl_json *)got, "k", 1),
-			 CCCTL_EINVAL);
+	assert_int_equal(ccctl_json_object_set_int((struct ccctl_json *)got, "k", 1), CCCTL_EINVAL);
 	assert_int_equal(ccctl_json_object_set_int(o, "big", INT64_C(9007199254740992)),
 			 CCCTL_EINVAL);
 	assert_int_equal(ccctl_json_array_push((struct ccctl_json *)got,
@@ -488,8 +487,9 @@ static void test_build_and_lookup(void **state)
 	assert_int_equal(ccctl_json_array_push(o, NULL), CCCTL_EFAIL);
 
 	assert_int_equal(ccctl_json_write_canonical(&b, o), 0);
-	assert_string_equal(b.data, "{\"clock\":true,\"list\":[\"a\",null],\"max\":9007199254740991,"
-				    "\"name\":\"y\",\"version\":1}");
+	assert_string_equal(b.data,
+			    "{\"clock\":true,\"list\":[\"a\",null],\"max\":9007199254740991,"
+			    "\"name\":\"y\",\"version\":1}");
 	ccctl_buf_release(&b);
 	ccctl_json_free(o);
 	ccctl_json_free(NULL);
@@ -553,25 +553,25 @@ static void test_pretty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc8785_string_escapes),
-		cmocka_unit_test(test_rfc8785_key_sorting),
-		cmocka_unit_test(test_utf16_order),
-		cmocka_unit_test(test_control_escapes),
-		cmocka_unit_test(test_roundtrip_canonical),
-		cmocka_unit_test(test_whitespace_and_escapes_normalised),
-		cmocka_unit_test(test_duplicate_keys),
-		cmocka_unit_test(test_many_keys),
-		cmocka_unit_test(test_depth),
-		cmocka_unit_test(test_writer_depth_bound),
-		cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_valid_utf8_boundaries),
-		cmocka_unit_test(test_escapes),
-		cmocka_unit_test(test_nul_characters),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_syntax_errors),
-		cmocka_unit_test(test_build_and_lookup),
-		cmocka_unit_test(test_writer_rejects),
-		cmocka_unit_test(test_pretty),
+	    cmocka_unit_test(test_rfc8785_string_escapes),
+	    cmocka_unit_test(test_rfc8785_key_sorting),
+	    cmocka_unit_test(test_utf16_order),
+	    cmocka_unit_test(test_control_escapes),
+	    cmocka_unit_test(test_roundtrip_canonical),
+	    cmocka_unit_test(test_whitespace_and_escapes_normalised),
+	    cmocka_unit_test(test_duplicate_keys),
+	    cmocka_unit_test(test_many_keys),
+	    cmocka_unit_test(test_depth),
+	    cmocka_unit_test(test_writer_depth_bound),
+	    cmocka_unit_test(test_invalid_utf8),
+	    cmocka_unit_test(test_valid_utf8_boundaries),
+	    cmocka_unit_test(test_escapes),
+	    cmocka_unit_test(test_nul_characters),
+	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_syntax_errors),
+	    cmocka_unit_test(test_build_and_lookup),
+	    cmocka_unit_test(test_writer_rejects),
+	    cmocka_unit_test(test_pretty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
