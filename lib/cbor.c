@@ -141,7 +141,8 @@ static int decode_items(struct dec *d, struct ccctl_cbor **out, uint64_t n, unsi
 	for (i = 0; i < n; i++) {
 		rc = decode_item(d, &items[i], depth + 1);
 		if (rc != 0) {
-			items_free(items, i);
+			/* Item i may be partly built; the rest are zeroed. */
+			items_free(items, (size_t)n);
 			return rc;
 		}
 	}
