@@ -199,24 +199,21 @@ struct measure_rule {
 	const char *const *words;
 };
 
-static const char *const cca_algs[] = { "sha-256", "sha-384", "sha-512", NULL };
-static const char *const icecap_attest[] = { "none", NULL };
+static const char *const cca_algs[] = {"sha-256", "sha-384", "sha-512", NULL};
+static const char *const icecap_attest[] = {"none", NULL};
 
 static const struct measure_rule measure_rules[] = {
-	{ "sim", "sha256", true, 64, NULL },
-	{ "nitro", "pcr0", true, 96, NULL },
-	{ "nitro", "pcr1", true, 96, NULL },
-	{ "nitro", "pcr2", true, 96, NULL },
-	{ "nitro", "pcr3", false, 96, NULL },
-	{ "nitro", "pcr4", false, 96, NULL },
-	{ "nitro", "pcr8", false, 96, NULL },
-	{ "cca", "hash_alg", true, 0, cca_algs },
-	{ "cca", "rim", true, 0, NULL },
-	{ "icecap", "attestation", false, 0, icecap_attest },
-	{ "icecap", "sha256", true, 64, NULL },
+    {"sim", "sha256", true, 64, NULL},	  {"nitro", "pcr0", true, 96, NULL},
+    {"nitro", "pcr1", true, 96, NULL},	  {"nitro", "pcr2", true, 96, NULL},
+    {"nitro", "pcr3", false, 96, NULL},	  {"nitro", "pcr4", false, 96, NULL},
+    {"nitro", "pcr8", false, 96, NULL},	  {"cca", "hash_alg", true, 0, cca_algs},
+    {"cca", "rim", true, 0, NULL},	  {"icecap", "attestation", false, 0, icecap_attest},
+    {"icecap", "sha256", true, 64, NULL},
 };
 
-static const char *const known_backends[] = { "cca", "icecap", "nitro", "sim", NULL };
+#define MERR(...) ccctl_err_set(CCCTL_EINVAL, __VA_ARGS__)
+
+static const char *const known_backends[] = {"cca", "icecap", "nitro", "sim", NULL};
 
 bool ccctl_policy_backend_known(const char *name)
 {
@@ -242,7 +239,7 @@ int ccctl_policy_check_measurements(const struct ccctl_policy_backend *b)
 	size_t i, r;
 
 	if (!ccctl_policy_backend_known(bn))
-		return PERR("unknown backend \"%s\" (expected cca, icecap, nitro or sim)", bn);
+		return MERR("unknown backend \"%s\" (expected cca, icecap, nitro or sim)", bn);
 	/* sim may come without a measurement: any runtime binary is accepted. */
 	if (b->nmeasurements == 0 && strcmp(bn, "sim") == 0)
 		return 0;
@@ -251,51 +248,57 @@ int ccctl_policy_check_measurements(const struct ccctl_policy_backend *b)
 		const struct measure_rule *rule = NULL;
 
 		if (i > 0 && strcmp(b->measurements[i - 1].key, m->key) >= 0)
-			return PERR("backend \"%s\": measurements not sorted or repeated at \"%s\"",
+			return MERR("backend \"%s\": measurements not sorted or repeated at \"%s\"",
 				    bn, m->key);
 		for (r = 0; r < sizeof(measure_rules) / sizeof(measure_rules[0]); r++)
 			if (strcmp(measure_rules[r].backend, bn) == 0 &&
 			    strcmp(measure_rules[r].key, m->key) == 0)
 				rule = &measure_rules[r];
 		if (!rule)
-			return PERR("backend \"%s\": unknown measurement \"%s\"", bn, m->key);
+			return MERR("backend \"%s\": unknown measurement \"%s\"", bn, m->key);
 		if (rule->words) {
 			if (!word_in(m->value, rule->words))
-				return PERR("backend \"%s\": measurement \"%s\" is \"%s\": not one of "
-					    "the accepted values",
-					    bn, m->key, m->value);
+				return MERR(
+				    "backend \"%s\": measurement \"%s\" is \"%s\": not one of "
+				    "the accepted values",
+				    bn, m->key, m->value);
 			continue;
 		}
 		if (rule->hexlen) {
-			if (strlen(m->value) != rule->hexlen || !is_lower_hex(m->value, rule->hexlen))
-				return PERR("backend \"%s\": measurement \"%s\": expected %zu "
-					    "lowercase hex digits, found \"%.16s...\" (%zu characters)",
-					    bn, m->key, rule->hexlen, m->value, strlen(m->value));
+			if (strlen(m->value) != rule->hexlen ||
+			    !is_lower_hex(m->value, rule->hexlen))
+				return MERR(
+				    "backend \"%s\": measurement \"%s\": expected %zu "
+				    "lowercase hex digits, found \"%.16s...\" (%zu characters)",
+				    bn, m->key, rule->hexlen, m->value, strlen(m->value));
 		}
 	}
 	for (r = 0; r < sizeof(measure_rules) / sizeof(measure_rules[0]); r++) {
 		if (strcmp(measure_rules[r].backend, bn) != 0 || !measure_rules[r].required)
 			continue;
 		if (!ccctl_policy_measurement(b, measure_rules[r].key))
-			return PERR("backend \"%s\": missing measurement \"%s\"", bn,
+			return MERR("backend \"%s\": missing measurement \"%s\"", bn,
 				    measure_rules[r].key);
 	}
 	if (strcmp(bn, "cca") == 0) {
 		const char *alg = ccctl_policy_measurement(b, "hash_alg");
 		const char *rim = ccctl_policy_measurement(b, "rim");
-		size_t want = strcmp(alg, "sha-256") == 0 ? 64 : strcmp(alg, "sha-384") == 0 ? 96 : 128;
+		size_t want = strcmp(alg, "sha-256") == 0   ? 64
+			      : strcmp(alg, "sha-384") == 0 ? 96
+							    : 128;
 
 		if (strlen(rim) != want || !is_lower_hex(rim, want))
-			return PERR("backend \"cca\": measurement \"rim\": expected %zu lowercase hex "
-				    "digits for %s, found %zu characters",
-				    want, alg, strlen(rim));
+			return MERR(
+			    "backend \"cca\": measurement \"rim\": expected %zu lowercase hex "
+			    "digits for %s, found %zu characters",
+			    want, alg, strlen(rim));
 	}
 	return 0;
 }
 
 /* Names in v[0..n) are sorted, unique and each satisfies ok (when given). */
-static int check_sorted_names(char *const *v, size_t n, const char *where,
-			      bool (*ok)(const char *), const char *rule)
+static int check_sorted_names(char *const *v, size_t n, const char *where, bool (*ok)(const char *),
+			      const char *rule)
 {
 	size_t i;
 
@@ -337,8 +340,8 @@ static int check_participants(const struct ccctl_policy *p)
 		if (i > 0 && strcmp(p->participants[i - 1].name, a->name) >= 0)
 			return PERR("participant \"%s\": %s", a->name,
 				    strcmp(p->participants[i - 1].name, a->name) == 0
-					    ? "repeated"
-					    : "out of order (participants are sorted by name)");
+					? "repeated"
+					: "out of order (participants are sorted by name)");
 		if (len == 0 || len > CCCTL_POLICY_MAX_CERT)
 			return PERR("participant \"%s\": certificate of %zu bytes (expected 1 to "
 				    "%d)",
@@ -376,8 +379,8 @@ static int check_programs(const struct ccctl_policy *p)
 		if (i > 0 && strcmp(p->programs[i - 1].name, g->name) >= 0)
 			return PERR("program \"%s\": %s", g->name,
 				    strcmp(p->programs[i - 1].name, g->name) == 0
-					    ? "repeated"
-					    : "out of order (programs are sorted by name)");
+					? "repeated"
+					: "out of order (programs are sorted by name)");
 		if (!ccctl_policy_find_participant(p, g->provider))
 			return PERR("program \"%s\": provider \"%s\" is not a participant", g->name,
 				    g->provider);
@@ -400,7 +403,7 @@ static int check_programs(const struct ccctl_policy *p)
 	return 0;
 }
 
-static bool program_reads(const struct ccctl_policy_program *g, const char *path)
+bool ccctl_policy_program_reads(const struct ccctl_policy_program *g, const char *path)
 {
 	size_t i;
 
@@ -410,7 +413,7 @@ static bool program_reads(const struct ccctl_policy_program *g, const char *path
 	return false;
 }
 
-static bool program_writes(const struct ccctl_policy_program *g, const char *path)
+bool ccctl_policy_program_writes(const struct ccctl_policy_program *g, const char *path)
 {
 	size_t i;
 
@@ -440,17 +443,17 @@ static int check_files(const struct ccctl_policy *p)
 		if (i > 0 && strcmp(p->inputs[i - 1].path, in->path) >= 0)
 			return PERR("input \"%s\": %s", in->path,
 				    strcmp(p->inputs[i - 1].path, in->path) == 0
-					    ? "repeated"
-					    : "out of order (inputs are sorted by path)");
+					? "repeated"
+					: "out of order (inputs are sorted by path)");
 		if (!ccctl_policy_find_participant(p, in->from))
 			return PERR("input \"%s\": \"from\" names \"%s\", not a participant",
 				    in->path, in->from);
-		if (in->max_size < 1 || in->max_size > p->limits.max_input)
-			return PERR("input \"%s\": max_size %llu outside 1..%llu (limits.max_input)",
-				    in->path, (unsigned long long)in->max_size,
-				    (unsigned long long)p->limits.max_input);
+		if (in->max_size < 1 || in->max_size > CCCTL_UNITS_MAX)
+			return PERR("input \"%s\": max_size %llu outside 1..%llu", in->path,
+				    (unsigned long long)in->max_size,
+				    (unsigned long long)CCCTL_UNITS_MAX);
 		for (j = 0; j < p->nprograms && !read; j++)
-			read = program_reads(&p->programs[j], in->path);
+			read = ccctl_policy_program_reads(&p->programs[j], in->path);
 		if (!read)
 			return PERR("input \"%s\": no program reads it", in->path);
 	}
@@ -464,10 +467,10 @@ static int check_files(const struct ccctl_policy *p)
 		if (i > 0 && strcmp(p->outputs[i - 1].path, o->path) >= 0)
 			return PERR("output \"%s\": %s", o->path,
 				    strcmp(p->outputs[i - 1].path, o->path) == 0
-					    ? "repeated"
-					    : "out of order (outputs are sorted by path)");
-		if (p->ninputs && bsearch(o->path, p->inputs, p->ninputs, sizeof(p->inputs[0]),
-					  cmp_input_key))
+					? "repeated"
+					: "out of order (outputs are sorted by path)");
+		if (p->ninputs &&
+		    bsearch(o->path, p->inputs, p->ninputs, sizeof(p->inputs[0]), cmp_input_key))
 			return PERR("output \"%s\": also an input path", o->path);
 		if (o->nto == 0)
 			return PERR("output \"%s\": \"to\" is empty", o->path);
@@ -483,7 +486,7 @@ static int check_files(const struct ccctl_policy *p)
 		if (!g)
 			return PERR("output \"%s\": program \"%s\" does not exist", o->path,
 				    o->program);
-		if (!is_stream(o->path) && !program_writes(g, o->path))
+		if (!is_stream(o->path) && !ccctl_policy_program_writes(g, o->path))
 			return PERR("output \"%s\": program \"%s\" may not write it", o->path,
 				    g->name);
 	}
@@ -492,10 +495,12 @@ static int check_files(const struct ccctl_policy *p)
 
 static int check_rest(const struct ccctl_policy *p)
 {
+	char msg[512];
 	size_t i;
 	int rc;
 
-	if (p->limits.memory < CCCTL_POLICY_MIN_MEMORY || p->limits.memory > CCCTL_POLICY_MAX_MEMORY)
+	if (p->limits.memory < CCCTL_POLICY_MIN_MEMORY ||
+	    p->limits.memory > CCCTL_POLICY_MAX_MEMORY)
 		return PERR("limits.memory %llu outside %llu..%llu",
 			    (unsigned long long)p->limits.memory, CCCTL_POLICY_MIN_MEMORY,
 			    CCCTL_POLICY_MAX_MEMORY);
@@ -510,10 +515,10 @@ static int check_rest(const struct ccctl_policy *p)
 		return PERR("\"backends\": expected at least one backend");
 	for (i = 0; i < p->nbackends; i++) {
 		if (i > 0 && strcmp(p->backends[i - 1].name, p->backends[i].name) >= 0)
-			return PERR("backend \"%s\": repeated or out of order", p->backends[i].name);
-		rc = ccctl_policy_check_measurements(&p->backends[i]);
-		if (rc)
-			return rc;
+			return PERR("backend \"%s\": repeated or out of order",
+				    p->backends[i].name);
+		if (ccctl_policy_check_measurements(&p->backends[i]))
+			return PERR("%s", last_msg(msg, sizeof(msg)));
 	}
 	if (p->consent.nsigners == 0)
 		return PERR("consent: expected at least one signer");
@@ -831,10 +836,10 @@ static int cmp_measurement(const void *a, const void *b)
 		      ((const struct ccctl_policy_measurement *)b)->key);
 }
 
-#define SORT(arr, n, cmp)                                   \
-	do {                                                \
-		if ((n) > 1)                                \
-			qsort((arr), (n), sizeof(*(arr)), cmp); \
+#define SORT(arr, n, cmp)                                                                          \
+	do {                                                                                       \
+		if ((n) > 1)                                                                       \
+			qsort((arr), (n), sizeof(*(arr)), cmp);                                    \
 	} while (0)
 
 int ccctl_policy_finish(struct ccctl_policy *p)
@@ -983,7 +988,7 @@ static int get_array(const struct ccctl_json *const **items, size_t *n,
 
 static int parse_participants(struct ccctl_policy *p, const struct ccctl_json *doc)
 {
-	static const char *const keys[] = { "!name", "!certificate", "!spki_sha256", NULL };
+	static const char *const keys[] = {"!name", "!certificate", "!spki_sha256", NULL};
 	const struct ccctl_json *const *items = NULL;
 	size_t n = 0, i;
 	int rc = get_array(&items, &n, doc, "participants");
@@ -1015,8 +1020,8 @@ static int parse_participants(struct ccctl_policy *p, const struct ccctl_json *d
 
 static int parse_programs(struct ccctl_policy *p, const struct ccctl_json *doc)
 {
-	static const char *const keys[] = { "!name",  "!provider", "!sha256", "args",
-					    "!reads", "!writes",   NULL };
+	static const char *const keys[] = {"!name",  "!provider", "!sha256", "args",
+					   "!reads", "!writes",	  NULL};
 	const struct ccctl_json *const *items = NULL;
 	size_t n = 0, i;
 	int rc = get_array(&items, &n, doc, "programs");
@@ -1053,7 +1058,7 @@ static int parse_programs(struct ccctl_policy *p, const struct ccctl_json *doc)
 
 static int parse_inputs(struct ccctl_policy *p, const struct ccctl_json *doc)
 {
-	static const char *const keys[] = { "!path", "!from", "sha256", "!max_size", NULL };
+	static const char *const keys[] = {"!path", "!from", "sha256", "!max_size", NULL};
 	const struct ccctl_json *const *items = NULL;
 	size_t n = 0, i;
 	int rc = get_array(&items, &n, doc, "inputs");
@@ -1088,7 +1093,7 @@ static int parse_inputs(struct ccctl_policy *p, const struct ccctl_json *doc)
 
 static int parse_outputs(struct ccctl_policy *p, const struct ccctl_json *doc)
 {
-	static const char *const keys[] = { "!path", "!to", "!program", NULL };
+	static const char *const keys[] = {"!path", "!to", "!program", NULL};
 	const struct ccctl_json *const *items = NULL;
 	size_t n = 0, i;
 	int rc = get_array(&items, &n, doc, "outputs");
@@ -1119,7 +1124,7 @@ static int parse_outputs(struct ccctl_policy *p, const struct ccctl_json *doc)
 
 static int parse_backends(struct ccctl_policy *p, const struct ccctl_json *doc)
 {
-	static const char *const keys[] = { "!name", "measurements", NULL };
+	static const char *const keys[] = {"!name", "measurements", NULL};
 	const struct ccctl_json *const *items = NULL;
 	size_t n = 0, i, j;
 	int rc = get_array(&items, &n, doc, "backends");
@@ -1170,10 +1175,10 @@ static int parse_backends(struct ccctl_policy *p, const struct ccctl_json *doc)
 
 static int parse_rest(struct ccctl_policy *p, const struct ccctl_json *doc)
 {
-	static const char *const limit_keys[] = { "!memory", "!fuel", "!timeout", "!max_input",
-						  NULL };
-	static const char *const option_keys[] = { "!clock", "!random", NULL };
-	static const char *const consent_keys[] = { "!signers", "!threshold", NULL };
+	static const char *const limit_keys[] = {"!memory", "!fuel", "!timeout", "!max_input",
+						 NULL};
+	static const char *const option_keys[] = {"!clock", "!random", NULL};
+	static const char *const consent_keys[] = {"!signers", "!threshold", NULL};
 	const struct ccctl_json *v;
 	int rc;
 
@@ -1210,9 +1215,9 @@ static int parse_rest(struct ccctl_policy *p, const struct ccctl_json *doc)
 int ccctl_policy_parse(struct ccctl_policy **out, const void *data, size_t len)
 {
 	static const char *const keys[] = {
-		"!version", "!name",	"description", "expires", "!participants",
-		"!programs", "!inputs", "!outputs",    "!limits", "!options",
-		"!backends", "!consent", NULL,
+	    "!version",	 "!name",    "description", "expires", "!participants",
+	    "!programs", "!inputs",  "!outputs",    "!limits", "!options",
+	    "!backends", "!consent", NULL,
 	};
 	struct ccctl_json *doc = NULL;
 	struct ccctl_policy *p = NULL;

@@ -136,6 +136,11 @@ int ccctl_policy_validate(const struct ccctl_policy *p);
 struct ccctl_json;
 int ccctl_policy_to_json(struct ccctl_json **out, const struct ccctl_policy *p);
 
+/* Whether program g may read (write) guest file path: one of its reads
+ * (writes) covers it, see ccctl_units_path_covers(). */
+bool ccctl_policy_program_reads(const struct ccctl_policy_program *g, const char *path);
+bool ccctl_policy_program_writes(const struct ccctl_policy_program *g, const char *path);
+
 /* Whether a backend name is one ccctl knows (sim, nitro, cca, icecap). */
 bool ccctl_policy_backend_known(const char *name);
 

@@ -41,7 +41,8 @@ int ccctl_units_parse_uint(uint64_t *out, const char *s)
 	if (rc)
 		return rc;
 	if (*end)
-		return ccctl_err_set(CCCTL_EINVAL, "invalid number \"%s\": expected digits only", s);
+		return ccctl_err_set(CCCTL_EINVAL, "invalid number \"%s\": expected digits only",
+				     s);
 	*out = v;
 	return 0;
 }
@@ -80,11 +81,8 @@ static int parse_with_units(uint64_t *out, const char *s, const struct unit *uni
 int ccctl_units_parse_size(uint64_t *out, const char *s)
 {
 	static const struct unit units[] = {
-		{ "B", 1 },
-		{ "KiB", 1024ull },
-		{ "MiB", 1024ull * 1024 },
-		{ "GiB", 1024ull * 1024 * 1024 },
-		{ NULL, 0 },
+	    {"B", 1},  {"KiB", 1024ull}, {"MiB", 1024ull * 1024}, {"GiB", 1024ull * 1024 * 1024},
+	    {NULL, 0},
 	};
 
 	return parse_with_units(out, s, units, "size", "B, KiB, MiB or GiB");
@@ -93,10 +91,10 @@ int ccctl_units_parse_size(uint64_t *out, const char *s)
 int ccctl_units_parse_duration(uint64_t *out, const char *s)
 {
 	static const struct unit units[] = {
-		{ "s", 1 },
-		{ "m", 60 },
-		{ "h", 3600 },
-		{ NULL, 0 },
+	    {"s", 1},
+	    {"m", 60},
+	    {"h", 3600},
+	    {NULL, 0},
 	};
 
 	return parse_with_units(out, s, units, "duration", "s, m or h");
@@ -214,7 +212,7 @@ static bool is_leap(long y)
 /* Days since 1970-01-01 of a valid proleptic Gregorian date. */
 static int64_t days_from_civil(long y, long m, long d)
 {
-	static const int before[12] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
+	static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
 	int64_t days = 0;
 	long yy;
 
@@ -239,7 +237,7 @@ static long digits_at(const char *s, size_t n)
 
 int ccctl_units_parse_time(int64_t *out, const char *s)
 {
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	long y, mo, d, h, mi, se;
 	int dim;
 
@@ -262,9 +260,8 @@ int ccctl_units_parse_time(int64_t *out, const char *s)
 	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 	return 0;
 bad:
-	return ccctl_err_set(CCCTL_EINVAL,
-			     "invalid time \"%s\": expected YYYY-MM-DDTHH:MM:SSZ (UTC, from 1970)",
-			     s);
+	return ccctl_err_set(
+	    CCCTL_EINVAL, "invalid time \"%s\": expected YYYY-MM-DDTHH:MM:SSZ (UTC, from 1970)", s);
 }
 
 size_t ccctl_units_distance(const char *a, const char *b)

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define CCCTL_UNITS_MAX ((uint64_t)9007199254740991ull) /* 2^53 - 1 */
-#define CCCTL_PATH_MAX 1024
+#define CCCTL_PATH_MAX	1024
 
 /* A plain decimal integer: digits only, no sign, no leading zeros (but "0"),
  * at most CCCTL_UNITS_MAX. */
