@@ -279,6 +279,9 @@ int wasm_linker_define_instance(struct wasm_linker *l, const char *module,
 /* Export by name; 0 or WASM_ERR_LINK if absent. */
 int wasm_instance_export(const struct wasm_instance *inst, const char *name,
 			 struct wasm_extern *out);
+/* The same for a name of len bytes (export names may contain NUL). */
+int wasm_instance_export_n(const struct wasm_instance *inst, const char *name, size_t len,
+			   struct wasm_extern *out);
 /* The exported function name, or NULL. */
 struct wasm_func *wasm_instance_func(const struct wasm_instance *inst, const char *name);
 /* The instance's memory 0, or NULL. */

@@ -1,0 +1,1080 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * compile.c - validate a function body and translate it, in the same pass,
+ * into the interpreter's cell code.
+ *
+ * The validator follows the algorithm of the spec's appendix: a stack of
+ * operand types (0 = unknown, in unreachable code) and a stack of control
+ * frames.  Because the operand height is known statically at every
+ * reachable point, branches are compiled with their target offset, the
+ * height to cut the stack to and the number of values to carry.  Code that
+ * cannot be reached is validated but not emitted.  Fuel is charged by a
+ * FUEL cell at the start of every straight-line run (function entry, loop
+ * header, else arm, block end), counting the instructions of that run.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+
+#define NOLINK SIZE_MAX
+
+struct ctl {
+	uint8_t kind; /* 0 function, 0x02 block, 0x03 loop, 0x04 if, 0x05 else */
+	bool unreachable;
+	bool emit; /* the frame was entered live: its code is emitted */
+	uint32_t nparams, nresults;
+	const enum wasm_valtype *params, *results;
+	enum wasm_valtype single;
+	uint32_t height; /* operand height below the params */
+	size_t start;    /* loop: target cell */
+	size_t else_fix; /* if: cell of the BR_UNLESS offset, NOLINK when done */
+	size_t chain;    /* forward branch offset cells to patch, linked */
+};
+
+struct comp {
+	struct wasm_reader *r;
+	const struct wasm_module *m;
+	const void *const *lbl;
+	union wasm_cell *code;
+	size_t n, cap;
+	uint8_t *vs;
+	uint32_t nvs, capvs, maxvs;
+	struct ctl *cs;
+	uint32_t ncs, capcs;
+	enum wasm_valtype *locals;
+	uint32_t nlocals;
+	const struct wasm_functype *type;
+	uint32_t funcidx;
+	size_t fuel_cell;
+	bool seg_new;
+};
+
+/* Numeric instruction signatures: operand 1, operand 2 (or 0), result. */
+static const char numsig[256][3] = {
+	[0x45] = "i\0i",
+	[0x46 ... 0x4f] = "iii",
+	[0x50] = "I\0i",
+	[0x51 ... 0x5a] = "IIi",
+	[0x5b ... 0x60] = "ffi",
+	[0x61 ... 0x66] = "FFi",
+	[0x67 ... 0x69] = "i\0i",
+	[0x6a ... 0x78] = "iii",
+	[0x79 ... 0x7b] = "I\0I",
+	[0x7c ... 0x8a] = "III",
+	[0x8b ... 0x91] = "f\0f",
+	[0x92 ... 0x98] = "fff",
+	[0x99 ... 0x9f] = "F\0F",
+	[0xa0 ... 0xa6] = "FFF",
+	[0xa7] = "I\0i",
+	[0xa8 ... 0xa9] = "f\0i",
+	[0xaa ... 0xab] = "F\0i",
+	[0xac ... 0xad] = "i\0I",
+	[0xae ... 0xaf] = "f\0I",
+	[0xb0 ... 0xb1] = "F\0I",
+	[0xb2 ... 0xb3] = "i\0f",
+	[0xb4 ... 0xb5] = "I\0f",
+	[0xb6] = "F\0f",
+	[0xb7 ... 0xb8] = "i\0F",
+	[0xb9 ... 0xba] = "I\0F",
+	[0xbb] = "f\0F",
+	[0xbc] = "f\0i",
+	[0xbd] = "F\0I",
+	[0xbe] = "i\0f",
+	[0xbf] = "I\0F",
+	[0xc0 ... 0xc1] = "i\0i",
+	[0xc2 ... 0xc4] = "I\0I",
+};
+
+/* Memory access: natural alignment log2 and value type letter. */
+static const char memsig[0x3f][2] = {
+	[0x28] = { 2, 'i' }, [0x29] = { 3, 'I' }, [0x2a] = { 2, 'f' }, [0x2b] = { 3, 'F' },
+	[0x2c] = { 0, 'i' }, [0x2d] = { 0, 'i' }, [0x2e] = { 1, 'i' }, [0x2f] = { 1, 'i' },
+	[0x30] = { 0, 'I' }, [0x31] = { 0, 'I' }, [0x32] = { 1, 'I' }, [0x33] = { 1, 'I' },
+	[0x34] = { 2, 'I' }, [0x35] = { 2, 'I' }, [0x36] = { 2, 'i' }, [0x37] = { 3, 'I' },
+	[0x38] = { 2, 'f' }, [0x39] = { 3, 'F' }, [0x3a] = { 0, 'i' }, [0x3b] = { 1, 'i' },
+	[0x3c] = { 0, 'I' }, [0x3d] = { 1, 'I' }, [0x3e] = { 2, 'I' },
+};
+
+static enum wasm_valtype letter_type(char c)
+{
+	switch (c) {
+	case 'i':
+		return WASM_I32;
+	case 'I':
+		return WASM_I64;
+	case 'f':
+		return WASM_F32;
+	default:
+		return WASM_F64;
+	}
+}
+
+bool wasm_opcode_known(uint8_t op)
+{
+	if (numsig[op][2])
+		return true;
+	if (op >= 0x28 && op <= 0x40)
+		return true;
+	switch (op) {
+	case 0x00 ... 0x05:
+	case 0x0b ... 0x11:
+	case 0x1a ... 0x1c:
+	case 0x20 ... 0x26:
+	case 0x41 ... 0x44:
+	case 0xd0 ... 0xd2:
+	case 0xfc:
+		return true;
+	}
+	return false;
+}
+
+static bool fail(struct comp *c, int code, const char *msg)
+{
+	wasm_rd_fail(c->r, code, "%s in function %u", msg, c->funcidx);
+	return false;
+}
+
+static bool invalid(struct comp *c, const char *msg)
+{
+	return fail(c, WASM_ERR_INVALID, msg);
+}
+
+/* ---- emission --------------------------------------------------------- */
+
+static bool live(const struct comp *c)
+{
+	const struct ctl *f = &c->cs[c->ncs - 1];
+
+	return f->emit && !f->unreachable;
+}
+
+static bool reserve(struct comp *c, size_t k)
+{
+	if (c->n + k > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		union wasm_cell *p;
+		while (cap < c->n + k)
+			cap *= 2;
+		p = realloc(c->code, cap * sizeof(*p));
+		if (!p)
+			return fail(c, WASM_ERR_NOMEM, "out of memory");
+		c->code = p;
+		c->cap = cap;
+	}
+	return true;
+}
+
+/* Append cells unconditionally (callers check live()). */
+static bool put_op(struct comp *c, unsigned op)
+{
+	if (!reserve(c, 1))
+		return false;
+	c->code[c->n++].op = c->lbl[op];
+	return true;
+}
+
+static bool put_u64(struct comp *c, uint64_t v)
+{
+	if (!reserve(c, 1))
+		return false;
+	c->code[c->n++].u64 = v;
+	return true;
+}
+
+/* Count one instruction towards the current straight-line run. */
+static bool tick(struct comp *c)
+{
+	if (!live(c))
+		return true;
+	if (c->seg_new) {
+		if (!put_op(c, IOP_FUEL) || !put_u64(c, 0))
+			return false;
+		c->fuel_cell = c->n - 1;
+		c->seg_new = false;
+	}
+	c->code[c->fuel_cell].u64++;
+	return true;
+}
+
+/* An op with up to two immediates, only in live code. */
+static bool emit(struct comp *c, unsigned op, int nimm, uint64_t a, uint64_t b)
+{
+	if (!live(c))
+		return true;
+	if (!put_op(c, op))
+		return false;
+	if (nimm > 0 && !put_u64(c, a))
+		return false;
+	if (nimm > 1 && !put_u64(c, b))
+		return false;
+	return true;
+}
+
+/* Branch offset cell to the label of frame f (patched later when forward). */
+static bool put_target(struct comp *c, struct ctl *f)
+{
+	if (!reserve(c, 1))
+		return false;
+	if (f->kind == 0x03) {
+		c->code[c->n].i64 = (int64_t)f->start - (int64_t)c->n;
+	} else {
+		c->code[c->n].u64 = f->chain == NOLINK ? 0 : f->chain + 1;
+		f->chain = c->n;
+	}
+	c->n++;
+	return true;
+}
+
+static void patch_chain(struct comp *c, size_t head, size_t target)
+{
+	while (head != NOLINK) {
+		size_t next = c->code[head].u64 ? c->code[head].u64 - 1 : NOLINK;
+		c->code[head].i64 = (int64_t)target - (int64_t)head;
+		head = next;
+	}
+}
+
+/* ---- operand and control stacks --------------------------------------- */
+
+static bool push(struct comp *c, uint8_t t)
+{
+	if (c->nvs == c->capvs) {
+		uint32_t cap = c->capvs ? c->capvs * 2 : 64;
+		uint8_t *p = realloc(c->vs, cap);
+		if (!p)
+			return fail(c, WASM_ERR_NOMEM, "out of memory");
+		c->vs = p;
+		c->capvs = cap;
+	}
+	c->vs[c->nvs++] = t;
+	if (c->nvs > c->maxvs)
+		c->maxvs = c->nvs;
+	return true;
+}
+
+/* Pop one operand of type want (0 = any); *got receives its type. */
+static bool pop(struct comp *c, uint8_t want, uint8_t *got)
+{
+	struct ctl *f = &c->cs[c->ncs - 1];
+	uint8_t t;
+
+	if (c->nvs == f->height) {
+		if (f->unreachable) {
+			if (got)
+				*got = want;
+			return true;
+		}
+		return invalid(c, "type mismatch: operand stack empty");
+	}
+	t = c->vs[--c->nvs];
+	if (want && t && t != want)
+		return invalid(c, "type mismatch");
+	if (got)
+		*got = t ? t : want;
+	return true;
+}
+
+static bool pop_types(struct comp *c, const enum wasm_valtype *ts, uint32_t n)
+{
+	while (n--)
+		if (!pop(c, (uint8_t)ts[n], NULL))
+			return false;
+	return true;
+}
+
+static bool push_types(struct comp *c, const enum wasm_valtype *ts, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!push(c, (uint8_t)ts[i]))
+			return false;
+	return true;
+}
+
+static bool push_ctl(struct comp *c, uint8_t kind, const struct wasm_functype *ft,
+		     enum wasm_valtype single, bool has_single)
+{
+	struct ctl *f;
+	bool emit_ = c->ncs == 0 || live(c);
+
+	if (c->ncs >= c->m->lim.max_block_depth + 1)
+		return fail(c, WASM_ERR_LIMIT, "blocks nested too deeply");
+	if (c->ncs == c->capcs) {
+		uint32_t cap = c->capcs ? c->capcs * 2 : 16;
+		struct ctl *p = realloc(c->cs, cap * sizeof(*p));
+		if (!p)
+			return fail(c, WASM_ERR_NOMEM, "out of memory");
+		c->cs = p;
+		c->capcs = cap;
+	}
+	f = &c->cs[c->ncs++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->emit = emit_;
+	f->chain = NOLINK;
+	f->else_fix = NOLINK;
+	if (ft) {
+		f->nparams = ft->nparams;
+		f->params = ft->params;
+		f->nresults = ft->nresults;
+		f->results = ft->results;
+	} else if (has_single) {
+		f->single = single;
+		f->nresults = 1;
+		f->results = &f->single;
+	}
+	f->height = c->nvs; /* params are popped by the caller */
+	f->start = c->n;
+	return true;
+}
+
+/* Label types of frame f: params for loops, results otherwise. */
+static void label_types(const struct ctl *f, const enum wasm_valtype **ts, uint32_t *n)
+{
+	if (f->kind == 0x03) {
+		*ts = f->params;
+		*n = f->nparams;
+	} else {
+		*ts = f->results;
+		*n = f->nresults;
+	}
+}
+
+static bool set_unreachable(struct comp *c)
+{
+	struct ctl *f = &c->cs[c->ncs - 1];
+
+	c->nvs = f->height;
+	f->unreachable = true;
+	return true;
+}
+
+/* Check the top operands against ts, leaving them (typed) on the stack. */
+static bool check_top(struct comp *c, const enum wasm_valtype *ts, uint32_t n)
+{
+	return pop_types(c, ts, n) && push_types(c, ts, n);
+}
+
+/* Check the top operands against ts without changing the stack (br_table:
+ * in unreachable code each label may see different types). */
+static bool peek_types(struct comp *c, const enum wasm_valtype *ts, uint32_t n)
+{
+	const struct ctl *f = &c->cs[c->ncs - 1];
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t want = (uint8_t)ts[n - 1 - i], t;
+		if (c->nvs - f->height <= i) {
+			if (f->unreachable)
+				continue;
+			return invalid(c, "type mismatch: operand stack empty");
+		}
+		t = c->vs[c->nvs - 1 - i];
+		if (t && t != want)
+			return invalid(c, "type mismatch");
+	}
+	return true;
+}
+
+static bool read_blocktype(struct comp *c, const struct wasm_functype **ft,
+			   enum wasm_valtype *single, bool *has_single)
+{
+	struct wasm_reader *r = c->r;
+	int64_t idx;
+
+	*ft = NULL;
+	*has_single = false;
+	if (r->p >= r->end) {
+		wasm_rd_fail(r, WASM_ERR_MALFORMED, "unexpected end");
+		return false;
+	}
+	if (*r->p == 0x40) {
+		r->p++;
+		return true;
+	}
+	if (wasm_is_valtype(*r->p)) {
+		*single = (enum wasm_valtype)*r->p++;
+		*has_single = true;
+		return true;
+	}
+	if (*r->p == 0x7b)
+		return invalid(c, "simd is not supported (v128 block type)");
+	if (!wasm_rd_s33(r, &idx))
+		return false;
+	if (idx < 0)
+		return fail(c, WASM_ERR_MALFORMED, "malformed block type");
+	if ((uint64_t)idx >= c->m->ntypes)
+		return invalid(c, "unknown type");
+	*ft = c->m->types[idx];
+	return true;
+}
+
+/* ---- branches --------------------------------------------------------- */
+
+/* Frame of label depth l, or NULL after recording an error. */
+static struct ctl *label(struct comp *c, uint32_t l)
+{
+	if (l >= c->ncs) {
+		invalid(c, "unknown label");
+		return NULL;
+	}
+	return &c->cs[c->ncs - 1 - l];
+}
+
+/* Emit an unconditional or conditional branch to f (live code only). */
+static bool emit_branch(struct comp *c, struct ctl *f, bool cond)
+{
+	const enum wasm_valtype *ts;
+	uint32_t n, cur, dst;
+
+	if (!live(c))
+		return true;
+	label_types(f, &ts, &n);
+	cur = c->nlocals + c->nvs; /* operand height at the branch (cond popped) */
+	dst = c->nlocals + f->height;
+	if (!cond && f->kind == 0)
+		return put_op(c, IOP_RETURN) && put_u64(c, f->nresults);
+	if (cur == dst + n) {
+		return put_op(c, cond ? IOP_BR_IF : IOP_BR) && put_target(c, f);
+	}
+	return put_op(c, cond ? IOP_BR_IF_MOVE : IOP_BR_MOVE) && put_target(c, f) &&
+	       put_u64(c, dst) && put_u64(c, n);
+}
+
+static bool op_br_table(struct comp *c)
+{
+	struct wasm_reader *r = c->r;
+	uint32_t n, i, arity = 0;
+	const enum wasm_valtype *ts;
+	uint32_t nts;
+	struct ctl *f;
+	uint32_t *labels = NULL;
+	bool ok = false;
+
+	if (!wasm_rd_u32(r, &n))
+		return false;
+	if ((size_t)(r->end - r->p) < n)
+		return fail(c, WASM_ERR_MALFORMED, "unexpected end");
+	labels = malloc(((size_t)n + 1) * sizeof(*labels));
+	if (!labels)
+		return fail(c, WASM_ERR_NOMEM, "out of memory");
+	for (i = 0; i <= n; i++)
+		if (!wasm_rd_u32(r, &labels[i]))
+			goto out;
+	if (!pop(c, WASM_I32, NULL))
+		goto out;
+	f = label(c, labels[n]);
+	if (!f)
+		goto out;
+	label_types(f, &ts, &nts);
+	arity = nts;
+	for (i = 0; i <= n; i++) {
+		const enum wasm_valtype *ts2;
+		uint32_t n2;
+		struct ctl *g = label(c, labels[i]);
+		if (!g)
+			goto out;
+		label_types(g, &ts2, &n2);
+		if (n2 != arity) {
+			invalid(c, "type mismatch: br_table labels of different arity");
+			goto out;
+		}
+		if (!peek_types(c, ts2, n2))
+			goto out;
+	}
+	if (live(c)) {
+		if (!put_op(c, IOP_BR_TABLE) || !put_u64(c, n) || !put_u64(c, arity))
+			goto out;
+		for (i = 0; i <= n; i++) {
+			struct ctl *g = &c->cs[c->ncs - 1 - labels[i]];
+			if (!put_target(c, g) || !put_u64(c, c->nlocals + g->height))
+				goto out;
+		}
+	}
+	if (!pop_types(c, ts, nts))
+		goto out;
+	set_unreachable(c);
+	ok = true;
+out:
+	free(labels);
+	return ok;
+}
+
+/* ---- memory and the 0xfc prefix ---------------------------------------- */
+
+static bool need_memory(struct comp *c)
+{
+	if (c->m->nmems == 0)
+		return invalid(c, "unknown memory 0");
+	return true;
+}
+
+static bool op_memory(struct comp *c, uint8_t op)
+{
+	uint32_t align, offset;
+	enum wasm_valtype t = letter_type(memsig[op][1]);
+
+	if (!wasm_rd_u32(c->r, &align) || !wasm_rd_u32(c->r, &offset))
+		return false;
+	if (!need_memory(c))
+		return false;
+	if (align > (uint32_t)memsig[op][0])
+		return invalid(c, "alignment must not be larger than natural");
+	if (op <= 0x35) {
+		if (!pop(c, WASM_I32, NULL) || !push(c, t))
+			return false;
+	} else {
+		if (!pop(c, t, NULL) || !pop(c, WASM_I32, NULL))
+			return false;
+	}
+	return emit(c, op, 1, offset, 0);
+}
+
+static bool table_idx(struct comp *c, uint32_t *idx)
+{
+	if (!wasm_rd_u32(c->r, idx))
+		return false;
+	if (*idx >= c->m->ntables)
+		return invalid(c, "unknown table");
+	return true;
+}
+
+static bool op_fc(struct comp *c)
+{
+	uint32_t sub, a, b;
+	const struct wasm_module *m = c->m;
+	uint8_t zero;
+
+	if (!wasm_rd_u32(c->r, &sub))
+		return false;
+	switch (sub) {
+	case 0 ... 7: {
+		static const char sig[8][2] = { "fi", "fi", "Fi", "Fi", "fI", "fI", "FI", "FI" };
+		if (!pop(c, letter_type(sig[sub][0]), NULL) || !push(c, letter_type(sig[sub][1])))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 0, 0, 0);
+	}
+	case 8: /* memory.init */
+		if (!wasm_rd_u32(c->r, &a) || !wasm_rd_u8(c->r, &zero))
+			return false;
+		if (zero != 0)
+			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
+		if (!need_memory(c))
+			return false;
+		if (!m->has_datacount)
+			return fail(c, WASM_ERR_MALFORMED, "data count section required");
+		if (a >= m->datacount)
+			return invalid(c, "unknown data segment");
+		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+	case 9: /* data.drop */
+		if (!wasm_rd_u32(c->r, &a))
+			return false;
+		if (!m->has_datacount)
+			return fail(c, WASM_ERR_MALFORMED, "data count section required");
+		if (a >= m->datacount)
+			return invalid(c, "unknown data segment");
+		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+	case 10: /* memory.copy */
+		if (!wasm_rd_u8(c->r, &zero))
+			return false;
+		if (zero != 0)
+			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
+		if (!wasm_rd_u8(c->r, &zero))
+			return false;
+		if (zero != 0)
+			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
+		if (!need_memory(c))
+			return false;
+		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 0, 0, 0);
+	case 11: /* memory.fill */
+		if (!wasm_rd_u8(c->r, &zero))
+			return false;
+		if (zero != 0)
+			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
+		if (!need_memory(c))
+			return false;
+		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 0, 0, 0);
+	case 12: /* table.init elem table */
+		if (!wasm_rd_u32(c->r, &a) || !table_idx(c, &b))
+			return false;
+		if (a >= m->nelems)
+			return invalid(c, "unknown elem segment");
+		if (m->elems[a].type != m->tables[b].elem)
+			return invalid(c, "type mismatch: table.init");
+		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 2, a, b);
+	case 13: /* elem.drop */
+		if (!wasm_rd_u32(c->r, &a))
+			return false;
+		if (a >= m->nelems)
+			return invalid(c, "unknown elem segment");
+		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+	case 14: /* table.copy dst src */
+		if (!table_idx(c, &a) || !table_idx(c, &b))
+			return false;
+		if (m->tables[a].elem != m->tables[b].elem)
+			return invalid(c, "type mismatch: table.copy");
+		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 2, a, b);
+	case 15: /* table.grow */
+		if (!table_idx(c, &a))
+			return false;
+		if (!pop(c, WASM_I32, NULL) || !pop(c, (uint8_t)m->tables[a].elem, NULL) ||
+		    !push(c, WASM_I32))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+	case 16: /* table.size */
+		if (!table_idx(c, &a) || !push(c, WASM_I32))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+	case 17: /* table.fill */
+		if (!table_idx(c, &a))
+			return false;
+		if (!pop(c, WASM_I32, NULL) || !pop(c, (uint8_t)m->tables[a].elem, NULL) ||
+		    !pop(c, WASM_I32, NULL))
+			return false;
+		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+	default:
+		return fail(c, WASM_ERR_MALFORMED, "illegal opcode 0xfc");
+	}
+}
+
+/* ---- the instruction loop ---------------------------------------------- */
+
+static bool op_end(struct comp *c, bool *done)
+{
+	struct ctl *f = &c->cs[c->ncs - 1];
+	struct ctl saved;
+
+	if (f->kind == 0x04 && f->nparams != f->nresults)
+		return invalid(c, "type mismatch: if without else");
+	if (f->kind == 0x04) {
+		for (uint32_t i = 0; i < f->nparams; i++)
+			if (f->params[i] != f->results[i])
+				return invalid(c, "type mismatch: if without else");
+	}
+	if (!pop_types(c, f->results, f->nresults))
+		return false;
+	if (c->nvs != f->height)
+		return invalid(c, "type mismatch: values remaining on the stack at end of block");
+	saved = *f;
+	if (saved.kind == 0) {
+		patch_chain(c, saved.chain, c->n);
+		if (saved.emit && (!put_op(c, IOP_RETURN) || !put_u64(c, saved.nresults)))
+			return false;
+		c->ncs--;
+		*done = true;
+		return true;
+	}
+	if (saved.else_fix != NOLINK)
+		c->code[saved.else_fix].i64 = (int64_t)c->n - (int64_t)saved.else_fix;
+	patch_chain(c, saved.chain, c->n);
+	c->ncs--;
+	if (saved.emit)
+		c->seg_new = true;
+	return push_types(c, saved.results, saved.nresults);
+}
+
+static bool op_else(struct comp *c)
+{
+	struct ctl *f = &c->cs[c->ncs - 1];
+
+	if (f->kind != 0x04)
+		return invalid(c, "else without if");
+	if (!pop_types(c, f->results, f->nresults))
+		return false;
+	if (c->nvs != f->height)
+		return invalid(c, "type mismatch: values remaining on the stack at else");
+	if (live(c) && (!put_op(c, IOP_BR) || !put_target(c, f)))
+		return false;
+	if (f->else_fix != NOLINK) {
+		c->code[f->else_fix].i64 = (int64_t)c->n - (int64_t)f->else_fix;
+		f->else_fix = NOLINK;
+	}
+	f->kind = 0x05;
+	f->unreachable = false;
+	if (f->emit)
+		c->seg_new = true;
+	return push_types(c, f->params, f->nparams);
+}
+
+static bool op_call(struct comp *c, const struct wasm_functype *ft)
+{
+	return pop_types(c, ft->params, ft->nparams) && push_types(c, ft->results, ft->nresults);
+}
+
+static bool op_select(struct comp *c, bool typed)
+{
+	uint8_t t1, t2;
+	uint32_t n;
+	enum wasm_valtype t;
+
+	if (typed) {
+		if (!wasm_rd_u32(c->r, &n))
+			return false;
+		if (n != 1)
+			return invalid(c, "invalid result arity");
+		if (c->r->p >= c->r->end)
+			return fail(c, WASM_ERR_MALFORMED, "unexpected end");
+		if (*c->r->p == 0x7b)
+			return invalid(c, "simd is not supported");
+		if (!wasm_is_valtype(*c->r->p))
+			return fail(c, WASM_ERR_MALFORMED, "malformed value type");
+		t = (enum wasm_valtype)*c->r->p++;
+		if (!pop(c, WASM_I32, NULL) || !pop(c, (uint8_t)t, NULL) ||
+		    !pop(c, (uint8_t)t, NULL) || !push(c, (uint8_t)t))
+			return false;
+		return emit(c, IOP_SELECT, 0, 0, 0);
+	}
+	if (!pop(c, WASM_I32, NULL) || !pop(c, 0, &t1) || !pop(c, 0, &t2))
+		return false;
+	if (t1 == WASM_FUNCREF || t1 == WASM_EXTERNREF || t2 == WASM_FUNCREF ||
+	    t2 == WASM_EXTERNREF)
+		return invalid(c, "type mismatch: select on reference types needs a type");
+	if (t1 && t2 && t1 != t2)
+		return invalid(c, "type mismatch: select operands differ");
+	if (!push(c, t1 ? t1 : t2))
+		return false;
+	return emit(c, IOP_SELECT, 0, 0, 0);
+}
+
+static bool local_idx(struct comp *c, uint32_t *idx)
+{
+	if (!wasm_rd_u32(c->r, idx))
+		return false;
+	if (*idx >= c->nlocals)
+		return invalid(c, "unknown local");
+	return true;
+}
+
+static bool global_idx(struct comp *c, uint32_t *idx)
+{
+	if (!wasm_rd_u32(c->r, idx))
+		return false;
+	if (*idx >= c->m->nglobals)
+		return invalid(c, "unknown global");
+	return true;
+}
+
+static bool instr(struct comp *c, uint8_t op, bool *done)
+{
+	struct wasm_reader *r = c->r;
+	const struct wasm_module *m = c->m;
+	const struct wasm_functype *ft;
+	enum wasm_valtype single;
+	bool has_single;
+	uint32_t a, b;
+	int32_t i32;
+	int64_t i64;
+	const uint8_t *bytes;
+	uint64_t v;
+	struct ctl *f;
+	uint8_t got;
+
+	if (op != 0x0b && !tick(c))
+		return false;
+	if (numsig[op][2]) {
+		if (numsig[op][1] && !pop(c, (uint8_t)letter_type(numsig[op][1]), NULL))
+			return false;
+		if (!pop(c, (uint8_t)letter_type(numsig[op][0]), NULL) ||
+		    !push(c, (uint8_t)letter_type(numsig[op][2])))
+			return false;
+		return emit(c, op, 0, 0, 0);
+	}
+	if (op >= 0x28 && op <= 0x3e)
+		return op_memory(c, op);
+	switch (op) {
+	case 0x00: /* unreachable */
+		if (!emit(c, 0x00, 0, 0, 0))
+			return false;
+		return set_unreachable(c);
+	case 0x01:
+		return true;
+	case 0x02: /* block */
+	case 0x03: /* loop */
+		if (!read_blocktype(c, &ft, &single, &has_single))
+			return false;
+		if (ft && !pop_types(c, ft->params, ft->nparams))
+			return false;
+		if (!push_ctl(c, op, ft, single, has_single))
+			return false;
+		if (ft && !push_types(c, ft->params, ft->nparams))
+			return false;
+		if (op == 0x03 && c->cs[c->ncs - 1].emit)
+			c->seg_new = true;
+		return true;
+	case 0x04: /* if */
+		if (!read_blocktype(c, &ft, &single, &has_single) || !pop(c, WASM_I32, NULL))
+			return false;
+		if (ft && !pop_types(c, ft->params, ft->nparams))
+			return false;
+		if (live(c) && !put_op(c, IOP_BR_UNLESS))
+			return false;
+		{
+			bool was_live = live(c);
+			if (!push_ctl(c, op, ft, single, has_single))
+				return false;
+			f = &c->cs[c->ncs - 1];
+			if (was_live) {
+				if (!put_u64(c, 0))
+					return false;
+				f->else_fix = c->n - 1;
+			}
+		}
+		if (ft && !push_types(c, ft->params, ft->nparams))
+			return false;
+		return true;
+	case 0x05:
+		return op_else(c);
+	case 0x0b:
+		return op_end(c, done);
+	case 0x0c: /* br */
+	case 0x0d: /* br_if */
+		if (!wasm_rd_u32(r, &a))
+			return false;
+		if (op == 0x0d && !pop(c, WASM_I32, NULL))
+			return false;
+		f = label(c, a);
+		if (!f)
+			return false;
+		{
+			const enum wasm_valtype *ts;
+			uint32_t n;
+			label_types(f, &ts, &n);
+			if (!check_top(c, ts, n))
+				return false;
+			if (!emit_branch(c, f, op == 0x0d))
+				return false;
+			if (op == 0x0c) {
+				return pop_types(c, ts, n) && set_unreachable(c);
+			}
+		}
+		return true;
+	case 0x0e:
+		return op_br_table(c);
+	case 0x0f: /* return */
+		if (!check_top(c, c->type->results, c->type->nresults))
+			return false;
+		if (!emit(c, IOP_RETURN, 1, c->type->nresults, 0))
+			return false;
+		return set_unreachable(c);
+	case 0x10: /* call */
+		if (!wasm_rd_u32(r, &a))
+			return false;
+		if (a >= m->nfuncs)
+			return invalid(c, "unknown function");
+		if (!op_call(c, m->types[m->func_types[a]]))
+			return false;
+		return emit(c, IOP_CALL, 1, a, 0);
+	case 0x11: /* call_indirect */
+		if (!wasm_rd_u32(r, &a) || !wasm_rd_u32(r, &b))
+			return false;
+		if (b >= m->ntables)
+			return invalid(c, "unknown table");
+		if (a >= m->ntypes)
+			return invalid(c, "unknown type");
+		if (m->tables[b].elem != WASM_FUNCREF)
+			return invalid(c, "type mismatch: call_indirect on a non-funcref table");
+		if (!pop(c, WASM_I32, NULL) || !op_call(c, m->types[a]))
+			return false;
+		return emit(c, IOP_CALL_INDIRECT, 2, a, b);
+	case 0x1a: /* drop */
+		if (!pop(c, 0, NULL))
+			return false;
+		return emit(c, 0x1a, 0, 0, 0);
+	case 0x1b:
+	case 0x1c:
+		return op_select(c, op == 0x1c);
+	case 0x20:
+		if (!local_idx(c, &a) || !push(c, (uint8_t)c->locals[a]))
+			return false;
+		return emit(c, IOP_LOCAL_GET, 1, a, 0);
+	case 0x21:
+		if (!local_idx(c, &a) || !pop(c, (uint8_t)c->locals[a], NULL))
+			return false;
+		return emit(c, IOP_LOCAL_SET, 1, a, 0);
+	case 0x22:
+		if (!local_idx(c, &a) || !pop(c, (uint8_t)c->locals[a], NULL) ||
+		    !push(c, (uint8_t)c->locals[a]))
+			return false;
+		return emit(c, IOP_LOCAL_TEE, 1, a, 0);
+	case 0x23:
+		if (!global_idx(c, &a) || !push(c, (uint8_t)m->globals[a].type))
+			return false;
+		return emit(c, 0x23, 1, a, 0);
+	case 0x24:
+		if (!global_idx(c, &a))
+			return false;
+		if (!m->globals[a].mut)
+			return invalid(c, "global is immutable");
+		if (!pop(c, (uint8_t)m->globals[a].type, NULL))
+			return false;
+		return emit(c, 0x24, 1, a, 0);
+	case 0x25: /* table.get */
+		if (!table_idx(c, &a) || !pop(c, WASM_I32, NULL) ||
+		    !push(c, (uint8_t)m->tables[a].elem))
+			return false;
+		return emit(c, 0x25, 1, a, 0);
+	case 0x26: /* table.set */
+		if (!table_idx(c, &a) || !pop(c, (uint8_t)m->tables[a].elem, NULL) ||
+		    !pop(c, WASM_I32, NULL))
+			return false;
+		return emit(c, 0x26, 1, a, 0);
+	case 0x3f: /* memory.size */
+	case 0x40: /* memory.grow */
+		if (!wasm_rd_u8(r, &got))
+			return false;
+		if (got != 0)
+			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
+		if (!need_memory(c))
+			return false;
+		if (op == 0x40 && !pop(c, WASM_I32, NULL))
+			return false;
+		if (!push(c, WASM_I32))
+			return false;
+		return emit(c, op, 0, 0, 0);
+	case 0x41:
+		if (!wasm_rd_s32(r, &i32) || !push(c, WASM_I32))
+			return false;
+		return emit(c, IOP_CONST, 1, (uint32_t)i32, 0);
+	case 0x42:
+		if (!wasm_rd_s64(r, &i64) || !push(c, WASM_I64))
+			return false;
+		return emit(c, IOP_CONST, 1, (uint64_t)i64, 0);
+	case 0x43:
+		if (!wasm_rd_bytes(r, 4, &bytes) || !push(c, WASM_F32))
+			return false;
+		v = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
+		    (uint32_t)bytes[3] << 24;
+		return emit(c, IOP_CONST, 1, v, 0);
+	case 0x44:
+		if (!wasm_rd_bytes(r, 8, &bytes) || !push(c, WASM_F64))
+			return false;
+		v = 0;
+		for (int k = 7; k >= 0; k--)
+			v = v << 8 | bytes[k];
+		return emit(c, IOP_CONST, 1, v, 0);
+	case 0xd0: /* ref.null t */
+		if (!wasm_rd_u8(r, &got))
+			return false;
+		if (got != WASM_FUNCREF && got != WASM_EXTERNREF)
+			return fail(c, WASM_ERR_MALFORMED, "malformed reference type");
+		if (!push(c, got))
+			return false;
+		return emit(c, IOP_CONST, 1, 0, 0);
+	case 0xd1: /* ref.is_null */
+		if (!pop(c, 0, &got))
+			return false;
+		if (got && got != WASM_FUNCREF && got != WASM_EXTERNREF)
+			return invalid(c, "type mismatch: ref.is_null on a non-reference");
+		if (!push(c, WASM_I32))
+			return false;
+		return emit(c, 0xd1, 0, 0, 0);
+	case 0xd2: /* ref.func */
+		if (!wasm_rd_u32(r, &a))
+			return false;
+		if (a >= m->nfuncs)
+			return invalid(c, "unknown function");
+		if (!m->func_declared[a])
+			return invalid(c, "undeclared function reference");
+		if (!push(c, WASM_FUNCREF))
+			return false;
+		return emit(c, 0xd2, 1, a, 0);
+	case 0xfc:
+		return op_fc(c);
+	case 0xfd:
+		return invalid(c, "simd is not supported");
+	default:
+		return fail(c, WASM_ERR_MALFORMED, "illegal opcode");
+	}
+}
+
+static bool read_locals(struct comp *c)
+{
+	struct wasm_reader *r = c->r;
+	uint32_t ngroups, i, n;
+	uint64_t total = c->type->nparams;
+	const uint8_t *start;
+	enum wasm_valtype t;
+
+	if (!wasm_rd_u32(r, &ngroups))
+		return false;
+	start = r->p;
+	for (i = 0; i < ngroups; i++) {
+		if (!wasm_rd_u32(r, &n))
+			return false;
+		if (r->p >= r->end)
+			return fail(c, WASM_ERR_MALFORMED, "unexpected end");
+		if (*r->p == 0x7b)
+			return invalid(c, "simd is not supported (v128 local)");
+		if (!wasm_is_valtype(*r->p))
+			return fail(c, WASM_ERR_MALFORMED, "malformed value type");
+		r->p++;
+		total += n;
+		if (total > c->m->lim.max_locals)
+			return fail(c, total > UINT32_MAX ? WASM_ERR_MALFORMED : WASM_ERR_LIMIT,
+				    "too many locals");
+	}
+	c->nlocals = (uint32_t)total;
+	c->locals = malloc(((size_t)total + 1) * sizeof(*c->locals));
+	if (!c->locals)
+		return fail(c, WASM_ERR_NOMEM, "out of memory");
+	memcpy(c->locals, c->type->params, c->type->nparams * sizeof(*c->locals));
+	total = c->type->nparams;
+	r->p = start;
+	for (i = 0; i < ngroups; i++) {
+		if (!wasm_rd_u32(r, &n))
+			return false;
+		t = (enum wasm_valtype)*r->p++;
+		while (n--)
+			c->locals[total++] = t;
+	}
+	return true;
+}
+
+int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, uint32_t funcidx,
+			  struct wasm_code *code)
+{
+	struct comp c = { .r = r, .m = m, .lbl = wasm_interp_labels(), .fuel_cell = NOLINK,
+			  .seg_new = true };
+	bool done = false;
+	uint8_t op;
+
+	c.type = m->types[m->func_types[funcidx]];
+	c.funcidx = funcidx;
+	if (!read_locals(&c))
+		goto out;
+	/* the function frame: its operands start above the locals */
+	if (!push_ctl(&c, 0, NULL, 0, false))
+		goto out;
+	c.cs[0].nresults = c.type->nresults;
+	c.cs[0].results = c.type->results;
+	while (!done) {
+		if (!wasm_rd_u8(r, &op))
+			goto out;
+		if (!instr(&c, op, &done))
+			goto out;
+	}
+	if (r->p != r->end) {
+		fail(&c, WASM_ERR_MALFORMED, "section size mismatch: code after function end");
+		goto out;
+	}
+	code->nlocals = c.nlocals;
+	code->max_slots = c.nlocals + c.maxvs + 2;
+	code->cells = c.code;
+	code->ncells = c.n;
+	c.code = NULL;
+out:
+	free(c.code);
+	free(c.vs);
+	free(c.cs);
+	free(c.locals);
+	return r->failed;
+}

@@ -1,0 +1,1191 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * interp.c - the interpreter: direct-threaded (computed goto) over the cell
+ * code of compile.c, with an explicit frame stack so wasm calls never
+ * recurse natively.  Locals and operands are 64-bit slots addressed from
+ * the frame pointer; the memory base, size, fuel and stack pointer live in
+ * local variables and are written back to the store around host calls.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "wasm-internal.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the wasm engine assumes a little-endian host"
+#endif
+
+bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b)
+{
+	return a == b || (a->nparams == b->nparams && a->nresults == b->nresults &&
+			  !memcmp(a->types, b->types,
+				  ((size_t)a->nparams + a->nresults) * sizeof(a->types[0])));
+}
+
+static inline float f32_of(uint64_t v)
+{
+	float f;
+	uint32_t u = (uint32_t)v;
+
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static inline uint64_t bits_f32(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+static inline double f64_of(uint64_t v)
+{
+	double d;
+
+	memcpy(&d, &v, 8);
+	return d;
+}
+
+static inline uint64_t bits_f64(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, 8);
+	return u;
+}
+
+static inline float f32_min(float a, float b)
+{
+	if (a != a || b != b)
+		return a + b;
+	if (a == 0 && b == 0)
+		return signbit(a) ? a : b;
+	return a < b ? a : b;
+}
+
+static inline float f32_max(float a, float b)
+{
+	if (a != a || b != b)
+		return a + b;
+	if (a == 0 && b == 0)
+		return signbit(a) ? b : a;
+	return a > b ? a : b;
+}
+
+static inline double f64_min(double a, double b)
+{
+	if (a != a || b != b)
+		return a + b;
+	if (a == 0 && b == 0)
+		return signbit(a) ? a : b;
+	return a < b ? a : b;
+}
+
+static inline double f64_max(double a, double b)
+{
+	if (a != a || b != b)
+		return a + b;
+	if (a == 0 && b == 0)
+		return signbit(a) ? b : a;
+	return a > b ? a : b;
+}
+
+/* Rounding ops; a NaN operand comes back quieted, as arithmetic does. */
+static inline float f32_round(float a, int mode)
+{
+	if (a != a)
+		return a + a;
+	switch (mode) {
+	case 0:
+		return ceilf(a);
+	case 1:
+		return floorf(a);
+	case 2:
+		return truncf(a);
+	default:
+		return nearbyintf(a);
+	}
+}
+
+static inline double f64_round(double a, int mode)
+{
+	if (a != a)
+		return a + a;
+	switch (mode) {
+	case 0:
+		return ceil(a);
+	case 1:
+		return floor(a);
+	case 2:
+		return trunc(a);
+	default:
+		return nearbyint(a);
+	}
+}
+
+static inline uint32_t rotl32(uint32_t x, uint32_t k)
+{
+	k &= 31;
+	return k ? (x << k) | (x >> (32 - k)) : x;
+}
+
+static inline uint64_t rotl64(uint64_t x, uint64_t k)
+{
+	k &= 63;
+	return k ? (x << k) | (x >> (64 - k)) : x;
+}
+
+/* Saturating truncations (f32 operands are exactly representable as double). */
+static inline uint64_t sat_i32_s(double x)
+{
+	if (x != x)
+		return 0;
+	if (x <= -2147483648.0)
+		return (uint32_t)INT32_MIN;
+	if (x >= 2147483647.0)
+		return (uint32_t)INT32_MAX;
+	return (uint32_t)(int32_t)x;
+}
+
+static inline uint64_t sat_i32_u(double x)
+{
+	if (x != x || x <= 0)
+		return 0;
+	if (x >= 4294967295.0)
+		return UINT32_MAX;
+	return (uint32_t)x;
+}
+
+static inline uint64_t sat_i64_s(double x)
+{
+	if (x != x)
+		return 0;
+	if (x <= -9223372036854775808.0)
+		return (uint64_t)INT64_MIN;
+	if (x >= 9223372036854775808.0)
+		return (uint64_t)INT64_MAX;
+	return (uint64_t)(int64_t)x;
+}
+
+static inline uint64_t sat_i64_u(double x)
+{
+	if (x != x || x <= 0)
+		return 0;
+	if (x >= 18446744073709551616.0)
+		return UINT64_MAX;
+	return (uint64_t)x;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpragmas"
+#pragma GCC diagnostic ignored "-Woverride-init"
+#pragma GCC diagnostic ignored "-Wunknown-warning-option"
+#pragma GCC diagnostic ignored "-Winitializer-overrides"
+
+/*
+ * Run f (its arguments already at args on the store's stack) until it
+ * returns to the host; results are left at args[0..].  With s == NULL,
+ * only stores the label table in *labels_out.
+ */
+static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
+	       const void *const **labels_out)
+{
+	static const void *const labels[IOP_COUNT] = {
+		[0 ... IOP_COUNT - 1] = &&L_invalid,
+		[0x00] = &&L_0x00,
+		[0x1a] = &&L_0x1a,
+		[0x23] = &&L_0x23,
+		[0x24] = &&L_0x24,
+		[0x25] = &&L_0x25,
+		[0x26] = &&L_0x26,
+		[0x28] = &&L_0x28,
+		[0x29] = &&L_0x29,
+		[0x2a] = &&L_0x2a,
+		[0x2b] = &&L_0x2b,
+		[0x2c] = &&L_0x2c,
+		[0x2d] = &&L_0x2d,
+		[0x2e] = &&L_0x2e,
+		[0x2f] = &&L_0x2f,
+		[0x30] = &&L_0x30,
+		[0x31] = &&L_0x31,
+		[0x32] = &&L_0x32,
+		[0x33] = &&L_0x33,
+		[0x34] = &&L_0x34,
+		[0x35] = &&L_0x35,
+		[0x36] = &&L_0x36,
+		[0x37] = &&L_0x37,
+		[0x38] = &&L_0x38,
+		[0x39] = &&L_0x39,
+		[0x3a] = &&L_0x3a,
+		[0x3b] = &&L_0x3b,
+		[0x3c] = &&L_0x3c,
+		[0x3d] = &&L_0x3d,
+		[0x3e] = &&L_0x3e,
+		[0x3f] = &&L_0x3f,
+		[0x40] = &&L_0x40,
+		[0x45] = &&L_0x45,
+		[0x46] = &&L_0x46,
+		[0x47] = &&L_0x47,
+		[0x48] = &&L_0x48,
+		[0x49] = &&L_0x49,
+		[0x4a] = &&L_0x4a,
+		[0x4b] = &&L_0x4b,
+		[0x4c] = &&L_0x4c,
+		[0x4d] = &&L_0x4d,
+		[0x4e] = &&L_0x4e,
+		[0x4f] = &&L_0x4f,
+		[0x50] = &&L_0x50,
+		[0x51] = &&L_0x51,
+		[0x52] = &&L_0x52,
+		[0x53] = &&L_0x53,
+		[0x54] = &&L_0x54,
+		[0x55] = &&L_0x55,
+		[0x56] = &&L_0x56,
+		[0x57] = &&L_0x57,
+		[0x58] = &&L_0x58,
+		[0x59] = &&L_0x59,
+		[0x5a] = &&L_0x5a,
+		[0x5b] = &&L_0x5b,
+		[0x5c] = &&L_0x5c,
+		[0x5d] = &&L_0x5d,
+		[0x5e] = &&L_0x5e,
+		[0x5f] = &&L_0x5f,
+		[0x60] = &&L_0x60,
+		[0x61] = &&L_0x61,
+		[0x62] = &&L_0x62,
+		[0x63] = &&L_0x63,
+		[0x64] = &&L_0x64,
+		[0x65] = &&L_0x65,
+		[0x66] = &&L_0x66,
+		[0x67] = &&L_0x67,
+		[0x68] = &&L_0x68,
+		[0x69] = &&L_0x69,
+		[0x6a] = &&L_0x6a,
+		[0x6b] = &&L_0x6b,
+		[0x6c] = &&L_0x6c,
+		[0x6d] = &&L_0x6d,
+		[0x6e] = &&L_0x6e,
+		[0x6f] = &&L_0x6f,
+		[0x70] = &&L_0x70,
+		[0x71] = &&L_0x71,
+		[0x72] = &&L_0x72,
+		[0x73] = &&L_0x73,
+		[0x74] = &&L_0x74,
+		[0x75] = &&L_0x75,
+		[0x76] = &&L_0x76,
+		[0x77] = &&L_0x77,
+		[0x78] = &&L_0x78,
+		[0x79] = &&L_0x79,
+		[0x7a] = &&L_0x7a,
+		[0x7b] = &&L_0x7b,
+		[0x7c] = &&L_0x7c,
+		[0x7d] = &&L_0x7d,
+		[0x7e] = &&L_0x7e,
+		[0x7f] = &&L_0x7f,
+		[0x80] = &&L_0x80,
+		[0x81] = &&L_0x81,
+		[0x82] = &&L_0x82,
+		[0x83] = &&L_0x83,
+		[0x84] = &&L_0x84,
+		[0x85] = &&L_0x85,
+		[0x86] = &&L_0x86,
+		[0x87] = &&L_0x87,
+		[0x88] = &&L_0x88,
+		[0x89] = &&L_0x89,
+		[0x8a] = &&L_0x8a,
+		[0x8b] = &&L_0x8b,
+		[0x8c] = &&L_0x8c,
+		[0x8d] = &&L_0x8d,
+		[0x8e] = &&L_0x8e,
+		[0x8f] = &&L_0x8f,
+		[0x90] = &&L_0x90,
+		[0x91] = &&L_0x91,
+		[0x92] = &&L_0x92,
+		[0x93] = &&L_0x93,
+		[0x94] = &&L_0x94,
+		[0x95] = &&L_0x95,
+		[0x96] = &&L_0x96,
+		[0x97] = &&L_0x97,
+		[0x98] = &&L_0x98,
+		[0x99] = &&L_0x99,
+		[0x9a] = &&L_0x9a,
+		[0x9b] = &&L_0x9b,
+		[0x9c] = &&L_0x9c,
+		[0x9d] = &&L_0x9d,
+		[0x9e] = &&L_0x9e,
+		[0x9f] = &&L_0x9f,
+		[0xa0] = &&L_0xa0,
+		[0xa1] = &&L_0xa1,
+		[0xa2] = &&L_0xa2,
+		[0xa3] = &&L_0xa3,
+		[0xa4] = &&L_0xa4,
+		[0xa5] = &&L_0xa5,
+		[0xa6] = &&L_0xa6,
+		[0xa7] = &&L_0xa7,
+		[0xa8] = &&L_0xa8,
+		[0xa9] = &&L_0xa9,
+		[0xaa] = &&L_0xaa,
+		[0xab] = &&L_0xab,
+		[0xac] = &&L_0xac,
+		[0xad] = &&L_0xad,
+		[0xae] = &&L_0xae,
+		[0xaf] = &&L_0xaf,
+		[0xb0] = &&L_0xb0,
+		[0xb1] = &&L_0xb1,
+		[0xb2] = &&L_0xb2,
+		[0xb3] = &&L_0xb3,
+		[0xb4] = &&L_0xb4,
+		[0xb5] = &&L_0xb5,
+		[0xb6] = &&L_0xb6,
+		[0xb7] = &&L_0xb7,
+		[0xb8] = &&L_0xb8,
+		[0xb9] = &&L_0xb9,
+		[0xba] = &&L_0xba,
+		[0xbb] = &&L_0xbb,
+		[0xbc] = &&L_0xbc,
+		[0xbd] = &&L_0xbd,
+		[0xbe] = &&L_0xbe,
+		[0xbf] = &&L_0xbf,
+		[0xc0] = &&L_0xc0,
+		[0xc1] = &&L_0xc1,
+		[0xc2] = &&L_0xc2,
+		[0xc3] = &&L_0xc3,
+		[0xc4] = &&L_0xc4,
+		[0xd1] = &&L_0xd1,
+		[0xd2] = &&L_0xd2,
+		[IOP_FC_BASE + 0] = &&L_FC0,
+		[IOP_FC_BASE + 1] = &&L_FC1,
+		[IOP_FC_BASE + 2] = &&L_FC2,
+		[IOP_FC_BASE + 3] = &&L_FC3,
+		[IOP_FC_BASE + 4] = &&L_FC4,
+		[IOP_FC_BASE + 5] = &&L_FC5,
+		[IOP_FC_BASE + 6] = &&L_FC6,
+		[IOP_FC_BASE + 7] = &&L_FC7,
+		[IOP_FC_BASE + 8] = &&L_FC8,
+		[IOP_FC_BASE + 9] = &&L_FC9,
+		[IOP_FC_BASE + 10] = &&L_FC10,
+		[IOP_FC_BASE + 11] = &&L_FC11,
+		[IOP_FC_BASE + 12] = &&L_FC12,
+		[IOP_FC_BASE + 13] = &&L_FC13,
+		[IOP_FC_BASE + 14] = &&L_FC14,
+		[IOP_FC_BASE + 15] = &&L_FC15,
+		[IOP_FC_BASE + 16] = &&L_FC16,
+		[IOP_FC_BASE + 17] = &&L_FC17,
+		[IOP_BR] = &&L_BR,
+		[IOP_BR_MOVE] = &&L_BR_MOVE,
+		[IOP_BR_IF] = &&L_BR_IF,
+		[IOP_BR_IF_MOVE] = &&L_BR_IF_MOVE,
+		[IOP_BR_UNLESS] = &&L_BR_UNLESS,
+		[IOP_BR_TABLE] = &&L_BR_TABLE,
+		[IOP_RETURN] = &&L_RETURN,
+		[IOP_CALL] = &&L_CALL,
+		[IOP_CALL_INDIRECT] = &&L_CALL_INDIRECT,
+		[IOP_FUEL] = &&L_FUEL,
+		[IOP_SELECT] = &&L_SELECT,
+		[IOP_LOCAL_GET] = &&L_LOCAL_GET,
+		[IOP_LOCAL_SET] = &&L_LOCAL_SET,
+		[IOP_LOCAL_TEE] = &&L_LOCAL_TEE,
+		[IOP_CONST] = &&L_CONST,
+	};
+	const union wasm_cell *pc;
+	uint64_t *sp, *fp, *stack_end;
+	struct wasm_instance *inst;
+	struct wasm_memory *memobj;
+	uint8_t *mem;
+	uint64_t memsize, fuel;
+	struct wasm_frame *frames;
+	uint32_t nframes, max_frames;
+	enum wasm_trap trap;
+	struct wasm_func *f;
+
+	if (!s) {
+		*labels_out = labels;
+		return 0;
+	}
+	frames = s->frames;
+	nframes = s->nframes;
+	max_frames = s->lim.max_call_depth;
+	stack_end = s->stack_end;
+	fuel = s->fuel;
+	inst = NULL;
+	mem = NULL;
+	memsize = 0;
+	memobj = NULL;
+	fp = NULL;
+	pc = NULL;
+	sp = args + entry->type->nparams;
+	f = entry;
+
+#define NEXT() goto *(pc++)->op
+#define RELOAD_MEM()                                                                       \
+	do {                                                                                \
+		memobj = inst && inst->mems ? inst->mems[0] : NULL;                         \
+		mem = memobj ? memobj->data : NULL;                                         \
+		memsize = memobj ? memobj->size : 0;                                        \
+	} while (0)
+#define TRAP(t)                                                                            \
+	do {                                                                                \
+		trap = (t);                                                                 \
+		goto do_trap;                                                               \
+	} while (0)
+
+do_call:
+	if (f->code) {
+		const struct wasm_code *code = f->code;
+		uint64_t *nfp = sp - f->type->nparams;
+
+		if (nframes >= max_frames)
+			TRAP(WASM_TRAP_CALL_DEPTH);
+		if ((size_t)(stack_end - nfp) < code->max_slots)
+			TRAP(WASM_TRAP_STACK);
+		frames[nframes].ret_pc = pc;
+		frames[nframes].fp = fp;
+		frames[nframes].inst = inst;
+		nframes++;
+		fp = nfp;
+		memset(fp + f->type->nparams, 0,
+		       (code->nlocals - f->type->nparams) * sizeof(uint64_t));
+		sp = fp + code->nlocals;
+		pc = code->cells;
+		if (f->inst != inst) {
+			inst = f->inst;
+			RELOAD_MEM();
+		}
+		NEXT();
+	} else {
+		struct wasm_call call = { .store = s, .inst = inst };
+		uint32_t np = f->type->nparams, nr = f->type->nresults;
+		uint64_t *a = sp - np;
+		int rc;
+
+		if ((size_t)(stack_end - sp) < (size_t)nr + 1)
+			TRAP(WASM_TRAP_STACK);
+		s->sp = sp + nr;
+		s->nframes = nframes;
+		s->fuel = fuel;
+		memset(sp, 0, nr * sizeof(uint64_t));
+		rc = f->host(&call, f->env, a, sp);
+		fuel = s->fuel;
+		if (rc) {
+			trap = s->trap != WASM_TRAP_NONE ? s->trap : WASM_TRAP_HOST;
+			goto do_trap;
+		}
+		for (uint32_t i = 0; i < nr; i++)
+			a[i] = f->type->results[i] == WASM_I32 || f->type->results[i] == WASM_F32
+				       ? (uint32_t)sp[i]
+				       : sp[i];
+		sp = a + nr;
+		RELOAD_MEM();
+		if (!pc) {
+			s->fuel = fuel;
+			return 0;
+		}
+		NEXT();
+	}
+
+L_invalid:
+	TRAP(WASM_TRAP_UNREACHABLE);
+
+L_0x00:
+	TRAP(WASM_TRAP_UNREACHABLE);
+
+L_FUEL: {
+	uint64_t n = pc->u64;
+	pc++;
+	if (__builtin_expect(fuel < n || s->interrupt, 0)) {
+		if (s->interrupt) {
+			s->interrupt = 0;
+			TRAP(WASM_TRAP_INTERRUPTED);
+		}
+		fuel = 0;
+		TRAP(WASM_TRAP_FUEL);
+	}
+	fuel -= n;
+	NEXT();
+}
+
+L_BR:
+	pc += pc->i64;
+	NEXT();
+
+L_BR_MOVE: {
+	uint64_t *dst = fp + pc[1].u64;
+	uint64_t n = pc[2].u64;
+	for (uint64_t i = 0; i < n; i++)
+		dst[i] = sp[(int64_t)i - (int64_t)n];
+	sp = dst + n;
+	pc += pc->i64;
+	NEXT();
+}
+
+L_BR_IF:
+	if ((uint32_t)*--sp)
+		pc += pc->i64;
+	else
+		pc++;
+	NEXT();
+
+L_BR_IF_MOVE:
+	if ((uint32_t)*--sp) {
+		uint64_t *dst = fp + pc[1].u64;
+		uint64_t n = pc[2].u64;
+		for (uint64_t i = 0; i < n; i++)
+			dst[i] = sp[(int64_t)i - (int64_t)n];
+		sp = dst + n;
+		pc += pc->i64;
+	} else {
+		pc += 3;
+	}
+	NEXT();
+
+L_BR_UNLESS:
+	if (!(uint32_t)*--sp)
+		pc += pc->i64;
+	else
+		pc++;
+	NEXT();
+
+L_BR_TABLE: {
+	uint64_t n = pc[0].u64, arity = pc[1].u64;
+	uint64_t i = (uint32_t)*--sp;
+	const union wasm_cell *e;
+	uint64_t *dst;
+
+	if (i > n)
+		i = n;
+	e = pc + 2 + 2 * i;
+	dst = fp + e[1].u64;
+	for (uint64_t k = 0; k < arity; k++)
+		dst[k] = sp[(int64_t)k - (int64_t)arity];
+	sp = dst + arity;
+	pc = e + e->i64;
+	NEXT();
+}
+
+L_RETURN: {
+	uint64_t n = pc->u64;
+	struct wasm_frame *fr;
+
+	for (uint64_t i = 0; i < n; i++)
+		fp[i] = sp[(int64_t)i - (int64_t)n];
+	sp = fp + n;
+	fr = &frames[--nframes];
+	pc = fr->ret_pc;
+	fp = fr->fp;
+	if (fr->inst != inst) {
+		inst = fr->inst;
+		RELOAD_MEM();
+	}
+	if (!pc) {
+		s->fuel = fuel;
+		s->nframes = nframes;
+		return 0;
+	}
+	NEXT();
+}
+
+L_CALL:
+	f = inst->funcs[pc->u64];
+	pc++;
+	goto do_call;
+
+L_CALL_INDIRECT: {
+	const struct wasm_functype *want = inst->mod->types[pc[0].u64];
+	struct wasm_table *t = inst->tables[pc[1].u64];
+	uint32_t i = (uint32_t)*--sp;
+
+	pc += 2;
+	if (i >= t->size)
+		TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
+	f = (struct wasm_func *)t->elems[i];
+	if (!f)
+		TRAP(WASM_TRAP_UNINIT_ELEMENT);
+	if (f->type != want && !wasm_functype_equal(f->type, want))
+		TRAP(WASM_TRAP_INDIRECT_TYPE);
+	goto do_call;
+}
+
+L_0x1a: /* drop */
+	sp--;
+	NEXT();
+
+L_SELECT: {
+	uint32_t c = (uint32_t)*--sp;
+	uint64_t b = *--sp;
+	if (!c)
+		sp[-1] = b;
+	NEXT();
+}
+
+L_LOCAL_GET:
+	*sp++ = fp[pc->u64];
+	pc++;
+	NEXT();
+
+L_LOCAL_SET:
+	fp[pc->u64] = *--sp;
+	pc++;
+	NEXT();
+
+L_LOCAL_TEE:
+	fp[pc->u64] = sp[-1];
+	pc++;
+	NEXT();
+
+L_CONST:
+	*sp++ = pc->u64;
+	pc++;
+	NEXT();
+
+L_0x23: /* global.get */
+	*sp++ = inst->globals[pc->u64]->val;
+	pc++;
+	NEXT();
+
+L_0x24: /* global.set */
+	inst->globals[pc->u64]->val = *--sp;
+	pc++;
+	NEXT();
+
+L_0x25: { /* table.get */
+	struct wasm_table *t = inst->tables[pc->u64];
+	uint32_t i = (uint32_t)sp[-1];
+	pc++;
+	if (i >= t->size)
+		TRAP(WASM_TRAP_TABLE_OOB);
+	sp[-1] = t->elems[i];
+	NEXT();
+}
+
+L_0x26: { /* table.set */
+	struct wasm_table *t = inst->tables[pc->u64];
+	uint64_t v = *--sp;
+	uint32_t i = (uint32_t)*--sp;
+	pc++;
+	if (i >= t->size)
+		TRAP(WASM_TRAP_TABLE_OOB);
+	t->elems[i] = (uintptr_t)v;
+	NEXT();
+}
+
+#define LOAD(op, ctype, conv)                                                              \
+	L_##op: {                                                                           \
+		uint64_t ea = (uint64_t)(uint32_t)sp[-1] + pc->u64;                         \
+		ctype v;                                                                    \
+		pc++;                                                                       \
+		if (ea + sizeof(ctype) > memsize)                                           \
+			TRAP(WASM_TRAP_MEM_OOB);                                            \
+		memcpy(&v, mem + ea, sizeof(ctype));                                        \
+		sp[-1] = conv;                                                              \
+		NEXT();                                                                     \
+	}
+#define STORE(op, ctype)                                                                   \
+	L_##op: {                                                                           \
+		ctype v = (ctype)sp[-1];                                                    \
+		uint64_t ea = (uint64_t)(uint32_t)sp[-2] + pc->u64;                         \
+		pc++;                                                                       \
+		sp -= 2;                                                                    \
+		if (ea + sizeof(ctype) > memsize)                                           \
+			TRAP(WASM_TRAP_MEM_OOB);                                            \
+		memcpy(mem + ea, &v, sizeof(ctype));                                        \
+		NEXT();                                                                     \
+	}
+
+	LOAD(0x28, uint32_t, v)
+	LOAD(0x29, uint64_t, v)
+	LOAD(0x2a, uint32_t, v)
+	LOAD(0x2b, uint64_t, v)
+	LOAD(0x2c, int8_t, (uint32_t)(int32_t)v)
+	LOAD(0x2d, uint8_t, v)
+	LOAD(0x2e, int16_t, (uint32_t)(int32_t)v)
+	LOAD(0x2f, uint16_t, v)
+	LOAD(0x30, int8_t, (uint64_t)(int64_t)v)
+	LOAD(0x31, uint8_t, v)
+	LOAD(0x32, int16_t, (uint64_t)(int64_t)v)
+	LOAD(0x33, uint16_t, v)
+	LOAD(0x34, int32_t, (uint64_t)(int64_t)v)
+	LOAD(0x35, uint32_t, v)
+	STORE(0x36, uint32_t)
+	STORE(0x37, uint64_t)
+	STORE(0x38, uint32_t)
+	STORE(0x39, uint64_t)
+	STORE(0x3a, uint8_t)
+	STORE(0x3b, uint16_t)
+	STORE(0x3c, uint8_t)
+	STORE(0x3d, uint16_t)
+	STORE(0x3e, uint32_t)
+
+L_0x3f: /* memory.size */
+	*sp++ = memobj->pages;
+	NEXT();
+
+L_0x40: { /* memory.grow */
+	int64_t r = wasm_memory_grow_pages(memobj, (uint32_t)sp[-1]);
+	sp[-1] = (uint32_t)r;
+	RELOAD_MEM();
+	NEXT();
+}
+
+#define I32_UN(op, expr)                                                                   \
+	L_##op: {                                                                           \
+		uint32_t a = (uint32_t)sp[-1];                                              \
+		sp[-1] = (uint32_t)(expr);                                                  \
+		NEXT();                                                                     \
+	}
+#define I32_BIN(op, expr)                                                                  \
+	L_##op: {                                                                           \
+		uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];                        \
+		sp--;                                                                       \
+		sp[-1] = (uint32_t)(expr);                                                  \
+		NEXT();                                                                     \
+	}
+#define I64_UN(op, expr)                                                                   \
+	L_##op: {                                                                           \
+		uint64_t a = sp[-1];                                                        \
+		sp[-1] = (uint64_t)(expr);                                                  \
+		NEXT();                                                                     \
+	}
+#define I64_BIN(op, expr)                                                                  \
+	L_##op: {                                                                           \
+		uint64_t b = sp[-1], a = sp[-2];                                            \
+		sp--;                                                                       \
+		sp[-1] = (uint64_t)(expr);                                                  \
+		NEXT();                                                                     \
+	}
+#define I64_CMP(op, expr)                                                                  \
+	L_##op: {                                                                           \
+		uint64_t b = sp[-1], a = sp[-2];                                            \
+		sp--;                                                                       \
+		sp[-1] = (uint32_t)(expr);                                                  \
+		NEXT();                                                                     \
+	}
+#define F32_UN(op, expr)                                                                   \
+	L_##op: {                                                                           \
+		float a = f32_of(sp[-1]);                                                   \
+		sp[-1] = bits_f32(expr);                                                    \
+		NEXT();                                                                     \
+	}
+#define F32_BIN(op, expr)                                                                  \
+	L_##op: {                                                                           \
+		float b = f32_of(sp[-1]), a = f32_of(sp[-2]);                               \
+		sp--;                                                                       \
+		sp[-1] = bits_f32(expr);                                                    \
+		NEXT();                                                                     \
+	}
+#define F32_CMP(op, expr)                                                                  \
+	L_##op: {                                                                           \
+		float b = f32_of(sp[-1]), a = f32_of(sp[-2]);                               \
+		sp--;                                                                       \
+		sp[-1] = (uint32_t)(expr);                                                  \
+		NEXT();                                                                     \
+	}
+#define F64_UN(op, expr)                                                                   \
+	L_##op: {                                                                           \
+		double a = f64_of(sp[-1]);                                                  \
+		sp[-1] = bits_f64(expr);                                                    \
+		NEXT();                                                                     \
+	}
+#define F64_BIN(op, expr)                                                                  \
+	L_##op: {                                                                           \
+		double b = f64_of(sp[-1]), a = f64_of(sp[-2]);                              \
+		sp--;                                                                       \
+		sp[-1] = bits_f64(expr);                                                    \
+		NEXT();                                                                     \
+	}
+#define F64_CMP(op, expr)                                                                  \
+	L_##op: {                                                                           \
+		double b = f64_of(sp[-1]), a = f64_of(sp[-2]);                              \
+		sp--;                                                                       \
+		sp[-1] = (uint32_t)(expr);                                                  \
+		NEXT();                                                                     \
+	}
+
+	I32_UN(0x45, a == 0)
+	I32_BIN(0x46, a == b)
+	I32_BIN(0x47, a != b)
+	I32_BIN(0x48, (int32_t)a < (int32_t)b)
+	I32_BIN(0x49, a < b)
+	I32_BIN(0x4a, (int32_t)a > (int32_t)b)
+	I32_BIN(0x4b, a > b)
+	I32_BIN(0x4c, (int32_t)a <= (int32_t)b)
+	I32_BIN(0x4d, a <= b)
+	I32_BIN(0x4e, (int32_t)a >= (int32_t)b)
+	I32_BIN(0x4f, a >= b)
+	I64_UN(0x50, (uint32_t)(a == 0))
+	I64_CMP(0x51, a == b)
+	I64_CMP(0x52, a != b)
+	I64_CMP(0x53, (int64_t)a < (int64_t)b)
+	I64_CMP(0x54, a < b)
+	I64_CMP(0x55, (int64_t)a > (int64_t)b)
+	I64_CMP(0x56, a > b)
+	I64_CMP(0x57, (int64_t)a <= (int64_t)b)
+	I64_CMP(0x58, a <= b)
+	I64_CMP(0x59, (int64_t)a >= (int64_t)b)
+	I64_CMP(0x5a, a >= b)
+	F32_CMP(0x5b, a == b)
+	F32_CMP(0x5c, a != b)
+	F32_CMP(0x5d, a < b)
+	F32_CMP(0x5e, a > b)
+	F32_CMP(0x5f, a <= b)
+	F32_CMP(0x60, a >= b)
+	F64_CMP(0x61, a == b)
+	F64_CMP(0x62, a != b)
+	F64_CMP(0x63, a < b)
+	F64_CMP(0x64, a > b)
+	F64_CMP(0x65, a <= b)
+	F64_CMP(0x66, a >= b)
+	I32_UN(0x67, a ? (uint32_t)__builtin_clz(a) : 32u)
+	I32_UN(0x68, a ? (uint32_t)__builtin_ctz(a) : 32u)
+	I32_UN(0x69, (uint32_t)__builtin_popcount(a))
+	I32_BIN(0x6a, a + b)
+	I32_BIN(0x6b, a - b)
+	I32_BIN(0x6c, a * b)
+
+L_0x6d: { /* i32.div_s */
+	int32_t b = (int32_t)(uint32_t)sp[-1], a = (int32_t)(uint32_t)sp[-2];
+	if (b == 0)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	if (a == INT32_MIN && b == -1)
+		TRAP(WASM_TRAP_INT_OVERFLOW);
+	sp--;
+	sp[-1] = (uint32_t)(a / b);
+	NEXT();
+}
+L_0x6e: { /* i32.div_u */
+	uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
+	if (b == 0)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	sp--;
+	sp[-1] = a / b;
+	NEXT();
+}
+L_0x6f: { /* i32.rem_s */
+	int32_t b = (int32_t)(uint32_t)sp[-1], a = (int32_t)(uint32_t)sp[-2];
+	if (b == 0)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	sp--;
+	sp[-1] = b == -1 ? 0 : (uint32_t)(a % b);
+	NEXT();
+}
+L_0x70: { /* i32.rem_u */
+	uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
+	if (b == 0)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	sp--;
+	sp[-1] = a % b;
+	NEXT();
+}
+	I32_BIN(0x71, a & b)
+	I32_BIN(0x72, a | b)
+	I32_BIN(0x73, a ^ b)
+	I32_BIN(0x74, a << (b & 31))
+	I32_BIN(0x75, (uint32_t)((int32_t)a >> (b & 31)))
+	I32_BIN(0x76, a >> (b & 31))
+	I32_BIN(0x77, rotl32(a, b))
+	I32_BIN(0x78, rotl32(a, 32 - (b & 31)))
+	I64_UN(0x79, a ? (uint64_t)__builtin_clzll(a) : 64u)
+	I64_UN(0x7a, a ? (uint64_t)__builtin_ctzll(a) : 64u)
+	I64_UN(0x7b, (uint64_t)__builtin_popcountll(a))
+	I64_BIN(0x7c, a + b)
+	I64_BIN(0x7d, a - b)
+	I64_BIN(0x7e, a * b)
+
+L_0x7f: { /* i64.div_s */
+	int64_t b = (int64_t)sp[-1], a = (int64_t)sp[-2];
+	if (b == 0)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	if (a == INT64_MIN && b == -1)
+		TRAP(WASM_TRAP_INT_OVERFLOW);
+	sp--;
+	sp[-1] = (uint64_t)(a / b);
+	NEXT();
+}
+L_0x80: { /* i64.div_u */
+	uint64_t b = sp[-1], a = sp[-2];
+	if (b == 0)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	sp--;
+	sp[-1] = a / b;
+	NEXT();
+}
+L_0x81: { /* i64.rem_s */
+	int64_t b = (int64_t)sp[-1], a = (int64_t)sp[-2];
+	if (b == 0)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	sp--;
+	sp[-1] = b == -1 ? 0 : (uint64_t)(a % b);
+	NEXT();
+}
+L_0x82: { /* i64.rem_u */
+	uint64_t b = sp[-1], a = sp[-2];
+	if (b == 0)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	sp--;
+	sp[-1] = a % b;
+	NEXT();
+}
+	I64_BIN(0x83, a & b)
+	I64_BIN(0x84, a | b)
+	I64_BIN(0x85, a ^ b)
+	I64_BIN(0x86, a << (b & 63))
+	I64_BIN(0x87, (uint64_t)((int64_t)a >> (b & 63)))
+	I64_BIN(0x88, a >> (b & 63))
+	I64_BIN(0x89, rotl64(a, b))
+	I64_BIN(0x8a, rotl64(a, 64 - (b & 63)))
+
+L_0x8b: /* f32.abs */
+	sp[-1] = (uint32_t)sp[-1] & 0x7fffffffu;
+	NEXT();
+L_0x8c: /* f32.neg */
+	sp[-1] = (uint32_t)sp[-1] ^ 0x80000000u;
+	NEXT();
+	F32_UN(0x8d, f32_round(a, 0))
+	F32_UN(0x8e, f32_round(a, 1))
+	F32_UN(0x8f, f32_round(a, 2))
+	F32_UN(0x90, f32_round(a, 3))
+	F32_UN(0x91, sqrtf(a))
+	F32_BIN(0x92, a + b)
+	F32_BIN(0x93, a - b)
+	F32_BIN(0x94, a * b)
+	F32_BIN(0x95, a / b)
+	F32_BIN(0x96, f32_min(a, b))
+	F32_BIN(0x97, f32_max(a, b))
+L_0x98: /* f32.copysign */
+	sp[-2] = ((uint32_t)sp[-2] & 0x7fffffffu) | ((uint32_t)sp[-1] & 0x80000000u);
+	sp--;
+	NEXT();
+L_0x99: /* f64.abs */
+	sp[-1] &= 0x7fffffffffffffffull;
+	NEXT();
+L_0x9a: /* f64.neg */
+	sp[-1] ^= 0x8000000000000000ull;
+	NEXT();
+	F64_UN(0x9b, f64_round(a, 0))
+	F64_UN(0x9c, f64_round(a, 1))
+	F64_UN(0x9d, f64_round(a, 2))
+	F64_UN(0x9e, f64_round(a, 3))
+	F64_UN(0x9f, sqrt(a))
+	F64_BIN(0xa0, a + b)
+	F64_BIN(0xa1, a - b)
+	F64_BIN(0xa2, a * b)
+	F64_BIN(0xa3, a / b)
+	F64_BIN(0xa4, f64_min(a, b))
+	F64_BIN(0xa5, f64_max(a, b))
+L_0xa6: /* f64.copysign */
+	sp[-2] = (sp[-2] & 0x7fffffffffffffffull) | (sp[-1] & 0x8000000000000000ull);
+	sp--;
+	NEXT();
+
+L_0xa7: /* i32.wrap_i64 */
+	sp[-1] = (uint32_t)sp[-1];
+	NEXT();
+
+/* Trapping truncation: valid iff lo < x < hi (exclusive bounds, exact). */
+#define TRUNC(op, ftype, fof, lo, hi, ctype, conv)                                         \
+	L_##op: {                                                                           \
+		ftype x = fof(sp[-1]);                                                      \
+		if (x != x)                                                                 \
+			TRAP(WASM_TRAP_INVALID_CONV);                                       \
+		if (!(x > (lo) && x < (hi)))                                                \
+			TRAP(WASM_TRAP_INT_OVERFLOW);                                       \
+		sp[-1] = conv((ctype)x);                                                    \
+		NEXT();                                                                     \
+	}
+#define U32(x) (uint64_t)(uint32_t)(x)
+#define U64(x) (uint64_t)(x)
+	TRUNC(0xa8, float, f32_of, -2147483904.0f, 2147483648.0f, int32_t, U32)
+	TRUNC(0xa9, float, f32_of, -1.0f, 4294967296.0f, uint32_t, U32)
+	TRUNC(0xaa, double, f64_of, -2147483649.0, 2147483648.0, int32_t, U32)
+	TRUNC(0xab, double, f64_of, -1.0, 4294967296.0, uint32_t, U32)
+L_0xac: /* i64.extend_i32_s */
+	sp[-1] = (uint64_t)(int64_t)(int32_t)(uint32_t)sp[-1];
+	NEXT();
+L_0xad: /* i64.extend_i32_u */
+	sp[-1] = (uint32_t)sp[-1];
+	NEXT();
+	TRUNC(0xae, float, f32_of, -9223373136366403584.0f, 9223372036854775808.0f, int64_t, U64)
+	TRUNC(0xaf, float, f32_of, -1.0f, 18446744073709551616.0f, uint64_t, U64)
+	TRUNC(0xb0, double, f64_of, -9223372036854777856.0, 9223372036854775808.0, int64_t, U64)
+	TRUNC(0xb1, double, f64_of, -1.0, 18446744073709551616.0, uint64_t, U64)
+L_0xb2:
+	sp[-1] = bits_f32((float)(int32_t)(uint32_t)sp[-1]);
+	NEXT();
+L_0xb3:
+	sp[-1] = bits_f32((float)(uint32_t)sp[-1]);
+	NEXT();
+L_0xb4:
+	sp[-1] = bits_f32((float)(int64_t)sp[-1]);
+	NEXT();
+L_0xb5:
+	sp[-1] = bits_f32((float)sp[-1]);
+	NEXT();
+L_0xb6:
+	sp[-1] = bits_f32((float)f64_of(sp[-1]));
+	NEXT();
+L_0xb7:
+	sp[-1] = bits_f64((double)(int32_t)(uint32_t)sp[-1]);
+	NEXT();
+L_0xb8:
+	sp[-1] = bits_f64((double)(uint32_t)sp[-1]);
+	NEXT();
+L_0xb9:
+	sp[-1] = bits_f64((double)(int64_t)sp[-1]);
+	NEXT();
+L_0xba:
+	sp[-1] = bits_f64((double)sp[-1]);
+	NEXT();
+L_0xbb:
+	sp[-1] = bits_f64((double)f32_of(sp[-1]));
+	NEXT();
+L_0xbc: /* reinterpretations: the bits are already right */
+L_0xbd:
+L_0xbe:
+L_0xbf:
+	NEXT();
+	I32_UN(0xc0, (int32_t)(int8_t)a)
+	I32_UN(0xc1, (int32_t)(int16_t)a)
+	I64_UN(0xc2, (int64_t)(int8_t)a)
+	I64_UN(0xc3, (int64_t)(int16_t)a)
+	I64_UN(0xc4, (int64_t)(int32_t)a)
+
+L_0xd1: /* ref.is_null */
+	sp[-1] = sp[-1] == 0;
+	NEXT();
+L_0xd2: /* ref.func */
+	*sp++ = (uintptr_t)inst->funcs[pc->u64];
+	pc++;
+	NEXT();
+
+L_FC0:
+	sp[-1] = sat_i32_s(f32_of(sp[-1]));
+	NEXT();
+L_FC1:
+	sp[-1] = sat_i32_u(f32_of(sp[-1]));
+	NEXT();
+L_FC2:
+	sp[-1] = sat_i32_s(f64_of(sp[-1]));
+	NEXT();
+L_FC3:
+	sp[-1] = sat_i32_u(f64_of(sp[-1]));
+	NEXT();
+L_FC4:
+	sp[-1] = sat_i64_s(f32_of(sp[-1]));
+	NEXT();
+L_FC5:
+	sp[-1] = sat_i64_u(f32_of(sp[-1]));
+	NEXT();
+L_FC6:
+	sp[-1] = sat_i64_s(f64_of(sp[-1]));
+	NEXT();
+L_FC7:
+	sp[-1] = sat_i64_u(f64_of(sp[-1]));
+	NEXT();
+
+L_FC8: { /* memory.init */
+	uint64_t n = (uint32_t)sp[-1], src = (uint32_t)sp[-2], dst = (uint32_t)sp[-3];
+	uint32_t seg = (uint32_t)pc->u64;
+	pc++;
+	sp -= 3;
+	if (src + n > inst->data_len[seg] || dst + n > memsize)
+		TRAP(WASM_TRAP_MEM_OOB);
+	if (n)
+		memcpy(mem + dst, inst->mod->datas[seg].bytes + src, n);
+	NEXT();
+}
+L_FC9: /* data.drop */
+	inst->data_len[pc->u64] = 0;
+	pc++;
+	NEXT();
+L_FC10: { /* memory.copy */
+	uint64_t n = (uint32_t)sp[-1], src = (uint32_t)sp[-2], dst = (uint32_t)sp[-3];
+	sp -= 3;
+	if (src + n > memsize || dst + n > memsize)
+		TRAP(WASM_TRAP_MEM_OOB);
+	if (n)
+		memmove(mem + dst, mem + src, n);
+	NEXT();
+}
+L_FC11: { /* memory.fill */
+	uint64_t n = (uint32_t)sp[-1], dst = (uint32_t)sp[-3];
+	uint8_t v = (uint8_t)sp[-2];
+	sp -= 3;
+	if (dst + n > memsize)
+		TRAP(WASM_TRAP_MEM_OOB);
+	if (n)
+		memset(mem + dst, v, n);
+	NEXT();
+}
+L_FC12: { /* table.init */
+	uint64_t n = (uint32_t)sp[-1], src = (uint32_t)sp[-2], dst = (uint32_t)sp[-3];
+	uint32_t seg = (uint32_t)pc[0].u64;
+	struct wasm_table *t = inst->tables[pc[1].u64];
+	pc += 2;
+	sp -= 3;
+	if (src + n > inst->elem_len[seg] || dst + n > t->size)
+		TRAP(WASM_TRAP_TABLE_OOB);
+	if (n)
+		memcpy(t->elems + dst, inst->elem_refs[seg] + src, n * sizeof(uintptr_t));
+	NEXT();
+}
+L_FC13: /* elem.drop */
+	inst->elem_len[pc->u64] = 0;
+	pc++;
+	NEXT();
+L_FC14: { /* table.copy */
+	uint64_t n = (uint32_t)sp[-1], src = (uint32_t)sp[-2], dst = (uint32_t)sp[-3];
+	struct wasm_table *td = inst->tables[pc[0].u64], *ts = inst->tables[pc[1].u64];
+	pc += 2;
+	sp -= 3;
+	if (src + n > ts->size || dst + n > td->size)
+		TRAP(WASM_TRAP_TABLE_OOB);
+	if (n)
+		memmove(td->elems + dst, ts->elems + src, n * sizeof(uintptr_t));
+	NEXT();
+}
+L_FC15: { /* table.grow */
+	struct wasm_table *t = inst->tables[pc->u64];
+	uint32_t n = (uint32_t)sp[-1];
+	uintptr_t init = (uintptr_t)sp[-2];
+	pc++;
+	sp--;
+	sp[-1] = (uint32_t)wasm_table_grow_elems(t, n, init);
+	NEXT();
+}
+L_FC16: /* table.size */
+	*sp++ = inst->tables[pc->u64]->size;
+	pc++;
+	NEXT();
+L_FC17: { /* table.fill */
+	struct wasm_table *t = inst->tables[pc->u64];
+	uint64_t n = (uint32_t)sp[-1], i = (uint32_t)sp[-3];
+	uintptr_t v = (uintptr_t)sp[-2];
+	pc++;
+	sp -= 3;
+	if (i + n > t->size)
+		TRAP(WASM_TRAP_TABLE_OOB);
+	for (uint64_t k = 0; k < n; k++)
+		t->elems[i + k] = v;
+	NEXT();
+}
+
+do_trap:
+	s->trap = trap;
+	s->fuel = fuel;
+	return WASM_ERR_TRAP;
+}
+
+#pragma GCC diagnostic pop
+
+const void *const *wasm_interp_labels(void)
+{
+	const void *const *labels;
+
+	run(NULL, NULL, NULL, &labels);
+	return labels;
+}
+
+int wasm_interp_call(struct wasm_store *s, struct wasm_func *f, uint64_t *args)
+{
+	return run(s, f, args, NULL);
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * wasm-internal.h - data structures shared by the engine's files: the
+ * decoded module, the compiled code form, and the run-time objects.
+ *
+ * Compiled code is an array of 8-byte cells: an operation (label address
+ * for the computed-goto interpreter) followed by its immediates.  Values
+ * live in 64-bit slots; a frame is [locals (params first) | operands] and a
+ * callee's frame starts at its arguments on the caller's operand stack, so
+ * calls copy nothing.  Branch targets and stack heights are precomputed.
+ */
+#ifndef CCCTL_WASM_INTERNAL_H
+#define CCCTL_WASM_INTERNAL_H
+
+#include <signal.h>
+
+#include "wasm.h"
+
+#if !defined(__GNUC__)
+#error "the wasm interpreter needs labels as values (gcc or clang)"
+#endif
+
+union wasm_cell {
+	const void *op;
+	uint64_t u64;
+	int64_t i64;
+	uint32_t u32;
+	int32_t i32;
+	uintptr_t ptr;
+};
+
+/* Internal operation numbers.  0x00..0xff are the single-byte wasm opcodes
+ * (numeric, memory, variable ops keep their number); the rest follow. */
+enum wasm_iop {
+	IOP_FC_BASE = 0x100,   /* 0xfc N -> IOP_FC_BASE + N (N <= 17) */
+	IOP_BR = 0x120,        /* off */
+	IOP_BR_MOVE,           /* off, height, arity */
+	IOP_BR_IF,             /* off */
+	IOP_BR_IF_MOVE,        /* off, height, arity */
+	IOP_BR_UNLESS,         /* off  (if: jump to else/end when zero) */
+	IOP_BR_TABLE,          /* n, arity, then n+1 x (off, height) */
+	IOP_RETURN,            /* nresults */
+	IOP_CALL,              /* funcidx */
+	IOP_CALL_INDIRECT,     /* typeidx, tableidx */
+	IOP_FUEL,              /* count */
+	IOP_SELECT,            /* (typed or not) */
+	IOP_LOCAL_GET,         /* idx */
+	IOP_LOCAL_SET,         /* idx */
+	IOP_LOCAL_TEE,         /* idx */
+	IOP_CONST,             /* value (any type, raw bits) */
+	IOP_LOCAL_GET2,        /* idx, idx (superinstruction) */
+	IOP_I32_ADD_IMM,       /* imm: i32.const k; i32.add */
+	IOP_LOCAL_GET_I32_ADD, /* idx: local.get x; i32.add */
+	IOP_I32_CMP_BR_IF,     /* reserved */
+	IOP_COUNT
+};
+
+struct wasm_functype {
+	uint32_t nparams, nresults;
+	enum wasm_valtype *params;  /* points into types */
+	enum wasm_valtype *results; /* points into types */
+	enum wasm_valtype types[];
+};
+
+struct wasm_limtype {
+	uint32_t min, max; /* max UINT32_MAX when absent */
+	bool has_max;
+};
+
+/* A constant expression (Wasm 2.0: one instruction). */
+enum wasm_cexpr_kind { CEXPR_CONST, CEXPR_GLOBAL, CEXPR_REF_NULL, CEXPR_REF_FUNC };
+
+struct wasm_cexpr {
+	enum wasm_cexpr_kind kind;
+	uint64_t value; /* const bits, global index or function index */
+};
+
+struct wasm_import_desc {
+	char *module, *name;
+	size_t module_len, name_len;
+	enum wasm_extern_kind kind;
+	uint32_t type;                /* func: type index */
+	enum wasm_valtype valtype;    /* table elem / global type */
+	bool mut;                     /* global */
+	struct wasm_limtype lim;      /* table / memory */
+};
+
+struct wasm_export_desc {
+	char *name;
+	size_t name_len;
+	enum wasm_extern_kind kind;
+	uint32_t idx;
+};
+
+struct wasm_tabledef {
+	enum wasm_valtype elem;
+	struct wasm_limtype lim;
+};
+
+struct wasm_globaldef {
+	enum wasm_valtype type;
+	bool mut;
+	struct wasm_cexpr init;
+};
+
+enum wasm_segmode { SEG_ACTIVE, SEG_PASSIVE, SEG_DECLARATIVE };
+
+struct wasm_elemdef {
+	enum wasm_segmode mode;
+	enum wasm_valtype type;
+	uint32_t table;
+	struct wasm_cexpr offset;
+	uint32_t n;
+	struct wasm_cexpr *items;
+};
+
+struct wasm_datadef {
+	enum wasm_segmode mode;
+	uint32_t mem;
+	struct wasm_cexpr offset;
+	uint32_t len;
+	uint8_t *bytes;
+};
+
+struct wasm_code {
+	uint32_t type;       /* type index */
+	uint32_t nlocals;    /* params included */
+	uint32_t max_slots;  /* nlocals + maximum operand height + slack */
+	union wasm_cell *cells;
+	size_t ncells;
+};
+
+struct wasm_module {
+	uint32_t ntypes;
+	struct wasm_functype **types; /* identical types share one pointer */
+	uint32_t nimports;
+	struct wasm_import_desc *imports;
+	uint32_t nfuncs, nfunc_imports;
+	uint32_t *func_types; /* all functions */
+	uint32_t ntables, ntable_imports;
+	struct wasm_tabledef *tables; /* all tables */
+	uint32_t nmems, nmem_imports;
+	struct wasm_limtype *mems;
+	uint32_t nglobals, nglobal_imports;
+	struct wasm_globaldef *globals; /* all globals (imports: init unused) */
+	uint32_t nexports;
+	struct wasm_export_desc *exports;
+	bool has_start;
+	uint32_t start;
+	uint32_t nelems;
+	struct wasm_elemdef *elems;
+	uint32_t ndatas;
+	struct wasm_datadef *datas;
+	bool has_datacount;
+	uint32_t datacount;
+	struct wasm_code *codes; /* nfuncs - nfunc_imports */
+	bool *func_declared;    /* ref.func allowed (declared in elems/exports/globals) */
+	struct wasm_limits lim;
+};
+
+/* ---- run time --------------------------------------------------------- */
+
+struct wasm_instance;
+
+struct wasm_func {
+	const struct wasm_functype *type;
+	struct wasm_instance *inst; /* NULL for host functions */
+	const struct wasm_code *code;
+	wasm_host_fn host;
+	void *env;
+	struct wasm_func *next; /* store list */
+};
+
+struct wasm_memory {
+	uint8_t *data;
+	uint64_t size; /* bytes */
+	uint32_t pages, max;
+	uint32_t limit; /* store's max pages */
+	struct wasm_memory *next;
+};
+
+struct wasm_table {
+	enum wasm_valtype elem;
+	uint32_t size, max;
+	uint32_t limit;
+	uintptr_t *elems;
+	struct wasm_table *next;
+};
+
+struct wasm_global {
+	enum wasm_valtype type;
+	bool mut;
+	uint64_t val;
+	struct wasm_global *next;
+};
+
+struct wasm_instance {
+	const struct wasm_module *mod;
+	struct wasm_store *store;
+	struct wasm_func **funcs;
+	struct wasm_table **tables;
+	struct wasm_memory **mems;
+	struct wasm_global **globals;
+	uint32_t *elem_len;    /* 0 once dropped */
+	uintptr_t **elem_refs; /* evaluated element segments */
+	uint32_t *data_len;    /* 0 once dropped */
+	struct wasm_instance *next;
+};
+
+struct wasm_frame {
+	const union wasm_cell *ret_pc; /* NULL: return to the host */
+	uint64_t *fp;
+	struct wasm_instance *inst;
+};
+
+struct wasm_call {
+	struct wasm_store *store;
+	struct wasm_instance *inst; /* caller, may be NULL */
+};
+
+struct wasm_store {
+	struct wasm_limits lim;
+	uint64_t fuel;
+	volatile sig_atomic_t interrupt;
+	uint64_t *stack, *stack_end, *sp; /* sp: first free slot */
+	struct wasm_frame *frames;
+	uint32_t nframes;
+	struct wasm_func *funcs;
+	struct wasm_memory *memories;
+	struct wasm_table *tables;
+	struct wasm_global *globals;
+	struct wasm_instance *instances;
+	/* trap state of the running call */
+	enum wasm_trap trap;
+	uint32_t exit_code;
+	char trap_msg[256];
+};
+
+/* interp.c */
+const void *const *wasm_interp_labels(void);
+int wasm_interp_call(struct wasm_store *s, struct wasm_func *f, uint64_t *args);
+bool wasm_functype_equal(const struct wasm_functype *a, const struct wasm_functype *b);
+
+/* store.c */
+int64_t wasm_memory_grow_pages(struct wasm_memory *m, uint32_t delta);
+int64_t wasm_table_grow_elems(struct wasm_table *t, uint32_t delta, uintptr_t init);
+void wasm_error_set(struct wasm_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Maximum operand slots reserved beyond max_slots for a host call's results. */
+#define WASM_HOST_MAX_VALUES 64
+
+#endif
