@@ -33,6 +33,9 @@ for p in $pages; do
 	sect=${name##*.}
 	title=$(echo "$base" | tr 'a-z' 'A-Z')
 	grep -qx "\.Dt $title $sect" "$p" || fail "$name: expected '.Dt $title $sect'"
+	# It is installed and distributed.
+	CHECKS=$((CHECKS + 1))
+	grep -q "man/$name\>" "$man/Makefile.inc" || fail "$name is not in man/Makefile.inc"
 	for ref in $(grep -o 'Xr ccctl[a-z-]* [1-8]' "$p" | sed 's/^Xr \(.*\) \(.\)$/\1.\2/' | sort -u); do
 		CHECKS=$((CHECKS + 1))
 		[ -f "$man/$ref" ] || fail "$name refers to missing page $ref"
