@@ -24,7 +24,7 @@ struct ctl {
 	bool unreachable;
 	bool emit; /* the frame was entered live: its code is emitted */
 	uint32_t nparams, nresults;
-	const enum wasm_valtype *params, *results;
+	const enum wasm_valtype *params, *results; /* results NULL: one result, single */
 	enum wasm_valtype single;
 	uint32_t height; /* operand height below the params */
 	size_t start;    /* loop: target cell */
@@ -321,11 +321,17 @@ static bool push_ctl(struct comp *c, uint8_t kind, const struct wasm_functype *f
 	} else if (has_single) {
 		f->single = single;
 		f->nresults = 1;
-		f->results = &f->single;
+		f->results = NULL;
 	}
 	f->height = c->nvs; /* params are popped by the caller */
 	f->start = c->n;
 	return true;
+}
+
+/* Result types of frame f (valid until the control stack grows). */
+static const enum wasm_valtype *results_of(const struct ctl *f)
+{
+	return f->results ? f->results : &f->single;
 }
 
 /* Label types of frame f: params for loops, results otherwise. */
@@ -335,7 +341,7 @@ static void label_types(const struct ctl *f, const enum wasm_valtype **ts, uint3
 		*ts = f->params;
 		*n = f->nparams;
 	} else {
-		*ts = f->results;
+		*ts = results_of(f);
 		*n = f->nresults;
 	}
 }
@@ -657,10 +663,10 @@ static bool op_end(struct comp *c, bool *done)
 		return invalid(c, "type mismatch: if without else");
 	if (f->kind == 0x04) {
 		for (uint32_t i = 0; i < f->nparams; i++)
-			if (f->params[i] != f->results[i])
+			if (f->params[i] != results_of(f)[i])
 				return invalid(c, "type mismatch: if without else");
 	}
-	if (!pop_types(c, f->results, f->nresults))
+	if (!pop_types(c, results_of(f), f->nresults))
 		return false;
 	if (c->nvs != f->height)
 		return invalid(c, "type mismatch: values remaining on the stack at end of block");
@@ -679,7 +685,7 @@ static bool op_end(struct comp *c, bool *done)
 	c->ncs--;
 	if (saved.emit)
 		c->seg_new = true;
-	return push_types(c, saved.results, saved.nresults);
+	return push_types(c, results_of(&saved), saved.nresults);
 }
 
 static bool op_else(struct comp *c)
@@ -688,7 +694,7 @@ static bool op_else(struct comp *c)
 
 	if (f->kind != 0x04)
 		return invalid(c, "else without if");
-	if (!pop_types(c, f->results, f->nresults))
+	if (!pop_types(c, results_of(f), f->nresults))
 		return false;
 	if (c->nvs != f->height)
 		return invalid(c, "type mismatch: values remaining on the stack at else");
