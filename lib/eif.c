@@ -33,54 +33,12 @@
 
 /* ---- CRC-32 ------------------------------------------------------------ */
 
-/* Slice-by-8 tables: crc_table[0] is the byte-wise table, crc_table[k][b] the
- * CRC contribution of byte b followed by k zero bytes. */
-static uint32_t crc_table[8][256];
-static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+/*
+ * Polynomials modulo P are held reflected, as the CRC register is: bit 31 of
+ * a uint32_t is the coefficient of x^0, bit 0 that of x^31.
+ */
 
-static void crc_init_tables(void)
-{
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ CRC_POLY : c >> 1;
-		crc_table[0][i] = c;
-	}
-	for (int k = 1; k < 8; k++)
-		for (int i = 0; i < 256; i++) {
-			uint32_t prev = crc_table[k - 1][i];
-			crc_table[k][i] = (prev >> 8) ^ crc_table[0][prev & 0xff];
-		}
-}
-
-static uint32_t load_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-uint32_t ccctl_crc32(uint32_t crc, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	pthread_once(&crc_once, crc_init_tables);
-	crc = ~crc;
-	while (len >= 8) {
-		uint32_t lo = crc ^ load_le32(p), hi = load_le32(p + 4);
-
-		crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
-		      crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
-		      crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
-		      crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
-		p += 8;
-		len -= 8;
-	}
-	while (len--)
-		crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xff];
-	return ~crc;
-}
-
-/* a * b modulo the CRC polynomial, in the reflected bit order (bit 31 is the
- * coefficient of x^0). */
+/* a * b modulo P. */
 static uint32_t crc_gf2_mul(uint32_t a, uint32_t b)
 {
 	uint32_t prod = 0;
@@ -93,10 +51,10 @@ static uint32_t crc_gf2_mul(uint32_t a, uint32_t b)
 	return prod;
 }
 
-/* x^(8 * n) modulo the polynomial: appending n zero bytes to a register. */
-static uint32_t crc_x8n(uint64_t n)
+/* x^n modulo P. */
+static uint32_t crc_xpow(uint64_t n)
 {
-	uint32_t result = 0x80000000u, base = 0x80000000u >> 8; /* x^0, x^8 */
+	uint32_t result = 0x80000000u, base = 0x40000000u; /* x^0, x^1 */
 
 	for (; n; n >>= 1) {
 		if (n & 1)
@@ -106,13 +64,138 @@ static uint32_t crc_x8n(uint64_t n)
 	return result;
 }
 
+/* Slice-by-8 tables: crc_table[0] is the byte-wise table, crc_table[k][b] the
+ * CRC contribution of byte b followed by k zero bytes. */
+static uint32_t crc_table[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static uint32_t load_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The raw register update (no pre/post inversion), table-driven. */
+static uint32_t crc_update_table(uint32_t reg, const uint8_t *p, size_t len)
+{
+	while (len >= 8) {
+		uint32_t lo = reg ^ load_le32(p), hi = load_le32(p + 4);
+
+		reg = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		      crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		      crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+		      crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+		p += 8;
+		len -= 8;
+	}
+	while (len--)
+		reg = (reg >> 8) ^ crc_table[0][(reg ^ *p++) & 0xff];
+	return reg;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HAVE_CRC_CLMUL 1
+
+/*
+ * Carry-less multiplication folding (PCLMULQDQ).  A 16-byte block loaded
+ * little-endian holds the polynomial whose bit j has degree 127 - j.  Moving
+ * it forward by n bits multiplies it by x^n; splitting it into the low
+ * quadword H (degrees 127..64) and the high quadword L (63..0), that is
+ * H * x^(n+64) + L * x^n.  clmul of two quadwords whose bit i means degree
+ * 63 - i yields bit t of degree 126 - t, one short of the register's 127 - t,
+ * so the constants are x^(n+63) and x^(n-1) modulo P, shifted into the upper
+ * half of a quadword (bit 63 - d for degree d).  The folded 16 bytes are
+ * finally reduced with the table.  Constants are computed, not transcribed.
+ */
+static __m128i crc_k512, crc_k128; /* fold by 64 and by 16 bytes */
+static int crc_have_clmul;
+
+static __m128i crc_fold_constants(uint64_t nbits)
+{
+	return _mm_set_epi64x((long long)((uint64_t)crc_xpow(nbits - 1) << 32),
+			      (long long)((uint64_t)crc_xpow(nbits + 63) << 32));
+}
+
+__attribute__((target("pclmul,sse2"))) static __m128i crc_fold(__m128i x, __m128i k)
+{
+	return _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11));
+}
+
+/* The raw register update for len >= 64. */
+__attribute__((target("pclmul,sse2"))) static uint32_t
+crc_update_clmul(uint32_t reg, const uint8_t *p, size_t len)
+{
+	__m128i x0, x1, x2, x3;
+	uint8_t last[16];
+
+	x0 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)p), _mm_cvtsi32_si128((int)reg));
+	x1 = _mm_loadu_si128((const __m128i *)(p + 16));
+	x2 = _mm_loadu_si128((const __m128i *)(p + 32));
+	x3 = _mm_loadu_si128((const __m128i *)(p + 48));
+	p += 64;
+	len -= 64;
+	while (len >= 64) {
+		x0 = _mm_xor_si128(crc_fold(x0, crc_k512), _mm_loadu_si128((const __m128i *)p));
+		x1 = _mm_xor_si128(crc_fold(x1, crc_k512),
+				   _mm_loadu_si128((const __m128i *)(p + 16)));
+		x2 = _mm_xor_si128(crc_fold(x2, crc_k512),
+				   _mm_loadu_si128((const __m128i *)(p + 32)));
+		x3 = _mm_xor_si128(crc_fold(x3, crc_k512),
+				   _mm_loadu_si128((const __m128i *)(p + 48)));
+		p += 64;
+		len -= 64;
+	}
+	x1 = _mm_xor_si128(x1, crc_fold(x0, crc_k128));
+	x2 = _mm_xor_si128(x2, crc_fold(x1, crc_k128));
+	x3 = _mm_xor_si128(x3, crc_fold(x2, crc_k128));
+	while (len >= 16) {
+		x3 = _mm_xor_si128(crc_fold(x3, crc_k128), _mm_loadu_si128((const __m128i *)p));
+		p += 16;
+		len -= 16;
+	}
+	_mm_storeu_si128((__m128i *)last, x3);
+	return crc_update_table(crc_update_table(0, last, 16), p, len);
+}
+#endif
+
+static void crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ CRC_POLY : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (int k = 1; k < 8; k++)
+		for (int i = 0; i < 256; i++) {
+			uint32_t prev = crc_table[k - 1][i];
+			crc_table[k][i] = (prev >> 8) ^ crc_table[0][prev & 0xff];
+		}
+#ifdef HAVE_CRC_CLMUL
+	crc_k512 = crc_fold_constants(512);
+	crc_k128 = crc_fold_constants(128);
+	__builtin_cpu_init();
+	crc_have_clmul = __builtin_cpu_supports("pclmul");
+#endif
+}
+
+uint32_t ccctl_crc32(uint32_t crc, const void *data, size_t len)
+{
+	pthread_once(&crc_once, crc_init);
+#ifdef HAVE_CRC_CLMUL
+	if (crc_have_clmul && len >= 64)
+		return ~crc_update_clmul(~crc, data, len);
+#endif
+	return ~crc_update_table(~crc, data, len);
+}
+
 /*
  * With the register preset and final inversion cancelling out:
  * crc(A || B) = crc(B) ^ crc(A) * x^(8 len(B)).
  */
 uint32_t ccctl_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
 {
-	return crc_b ^ crc_gf2_mul(crc_a, crc_x8n(len_b));
+	return crc_b ^ crc_gf2_mul(crc_a, crc_xpow(8 * len_b));
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -411,12 +494,19 @@ out:
  * bytes and a CRC byte costing about 1/CRC_COST_DIV of a SHA-384 byte,
  * balance a + x/k = b + (L - x)/k.
  */
+#ifdef HAVE_CRC_CLMUL
+#define CRC_COST_DIV (crc_have_clmul ? 20 : 3)
+#else
 #define CRC_COST_DIV 3
+#endif
 
 static size_t crc_split(size_t a, size_t b, size_t body)
 {
 	/* x = (k (b - a) + L) / 2, clamped to [0, L]; a >= b always. */
-	uint64_t gap = (uint64_t)(a - b) * CRC_COST_DIV;
+	uint64_t gap;
+
+	pthread_once(&crc_once, crc_init);
+	gap = (uint64_t)(a - b) * CRC_COST_DIV;
 
 	if (gap >= body)
 		return 0;

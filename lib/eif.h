@@ -95,7 +95,7 @@ struct ccctl_eif_spec {
 /* CRC-32 with the zlib polynomial: crc = ccctl_crc32(0, data, len) for the
  * first part, then ccctl_crc32(crc, more, morelen) to continue. */
 uint32_t ccctl_crc32(uint32_t crc, const void *data, size_t len);
-/* The CRC-32 of A || B from crc32(A), crc32(B) and len(B). */
+/* The CRC-32 of A || B from crc32(A), crc32(B) and len(B) (< 2^61). */
 uint32_t ccctl_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 
 /* Check the EIF in data/len (structure and CRC) and compute its PCRs.  name

@@ -131,6 +131,43 @@ static void test_crc32_check_value(void **state)
 	assert_int_equal(ccctl_crc32(ccctl_crc32(0, "12345", 5), "6789", 4), 0xcbf43926u);
 }
 
+/* Bit-at-a-time CRC-32 straight from the definition (reflected 0xedb88320). */
+static uint32_t crc32_bitwise(const uint8_t *p, size_t len)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < len; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
+
+/* Every length and alignment path (table below 64 bytes, folding above,
+ * and the tails) agrees with the definition. */
+static void test_crc32_lengths(void **state)
+{
+	size_t max = 70000;
+	uint8_t *p = pattern(max + 16, 11);
+	size_t lens[] = {64, 65, 79, 80, 127, 128, 129, 191, 192, 255, 256, 1000, 4096, 65535, max};
+
+	for (size_t len = 0; len < 300; len++)
+		assert_int_equal(ccctl_crc32(0, p + (len & 7), len),
+				 crc32_bitwise(p + (len & 7), len));
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		for (size_t off = 0; off < 16; off += 5) {
+			uint32_t want = crc32_bitwise(p + off, lens[i]);
+
+			assert_int_equal(ccctl_crc32(0, p + off, lens[i]), want);
+			/* Continuing from a previous value. */
+			assert_int_equal(
+			    ccctl_crc32(ccctl_crc32(0, p + off, 3), p + off + 3, lens[i] - 3),
+			    want);
+		}
+	free(p);
+}
+
 static void test_crc32_combine(void **state)
 {
 	size_t len = 100000;
@@ -491,6 +528,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_crc32_check_value),
+	    cmocka_unit_test(test_crc32_lengths),
 	    cmocka_unit_test(test_crc32_combine),
 	    cmocka_unit_test(test_write_layout),
 	    cmocka_unit_test(test_round_trip_pcrs),
