@@ -781,6 +781,10 @@ static int policy_serialise(struct ccctl_policy *p)
 	rc = ccctl_json_write_canonical(&p->canonical, doc);
 	if (rc)
 		goto out;
+	if (p->canonical.len > CCCTL_POLICY_MAX_SIZE) {
+		rc = PERR("%zu bytes, more than %u", p->canonical.len, CCCTL_POLICY_MAX_SIZE);
+		goto out;
+	}
 	ccctl_sha256(p->digest, p->canonical.data, p->canonical.len);
 out:
 	ccctl_json_free(doc);
@@ -1226,6 +1230,10 @@ int ccctl_policy_parse(struct ccctl_policy **out, const void *data, size_t len)
 	int rc;
 
 	*out = NULL;
+	if (len > CCCTL_POLICY_MAX_SIZE) {
+		rc = PERR("%zu bytes, more than %u", len, CCCTL_POLICY_MAX_SIZE);
+		goto out;
+	}
 	rc = ccctl_json_parse(&doc, data, len);
 	if (rc) {
 		rc = PERR("%s", last_msg(msg, sizeof(msg)));

@@ -159,5 +159,6 @@ int ccctl_policy_check_measurements(const struct ccctl_policy_backend *b);
 #define CCCTL_POLICY_MAX_DESCRIPTION 4096
 #define CCCTL_POLICY_MAX_ARG 4096 /* bytes of one program argument */
 #define CCCTL_POLICY_MAX_ARGS 256
+#define CCCTL_POLICY_MAX_SIZE (8u * 1024 * 1024) /* canonical bytes (a DSSE payload) */
 
 #endif

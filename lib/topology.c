@@ -185,6 +185,25 @@ static const char *event_refused(const yaml_event_t *ev)
 	}
 }
 
+/* Line and column (1-based, in bytes) of a byte offset. */
+static void offset_position(const void *data, size_t len, size_t offset, unsigned *line,
+			    unsigned *col)
+{
+	const unsigned char *d = data;
+	size_t i, start = 0;
+
+	*line = 1;
+	if (offset > len)
+		offset = len;
+	for (i = 0; i < offset; i++) {
+		if (d[i] == '\n') {
+			(*line)++;
+			start = i + 1;
+		}
+	}
+	*col = (unsigned)(offset - start + 1);
+}
+
 /*
  * Parse the YAML text into a tree.  Every problem is a diagnostic; returns
  * the root (a node of any type) or NULL when there is no usable tree.
@@ -211,12 +230,16 @@ static struct node *load_tree(struct tctx *c, const void *data, size_t len)
 
 		if (!yaml_parser_parse(&parser, &ev)) {
 			char msg[512];
+			unsigned line = (unsigned)parser.problem_mark.line + 1;
+			unsigned col = (unsigned)parser.problem_mark.column + 1;
 
 			snprintf(msg, sizeof(msg), "invalid YAML: %s%s%s",
 				 parser.problem ? parser.problem : "syntax error",
 				 parser.context ? " " : "", parser.context ? parser.context : "");
-			err_line(c, (unsigned)parser.problem_mark.line + 1,
-				 (unsigned)parser.problem_mark.column + 1, msg);
+			/* The reader (encoding) reports a byte offset, not a mark. */
+			if (parser.error == YAML_READER_ERROR)
+				offset_position(data, len, parser.problem_offset, &line, &col);
+			err_line(c, line, col, msg);
 			failed = true;
 			break;
 		}
@@ -1482,7 +1505,8 @@ int ccctl_topology_compile(struct ccctl_policy **out, struct ccctl_diags *diags,
 			do_runtime(&c, sec[S_RUNTIME], root);
 		if (!c.oom)
 			do_consent(&c, sec[S_CONSENT]);
-		if (!c.oom && c.part_role)
+		/* Roles are only meaningful once every reference resolved. */
+		if (!c.oom && c.part_role && !diags->errors)
 			warn_roles(&c);
 	}
 	if (c.oom) {

@@ -266,30 +266,38 @@ bad:
 
 size_t ccctl_units_distance(const char *a, const char *b)
 {
+	/* Optimal string alignment: insertions, deletions, substitutions and
+	 * transpositions of neighbours ("nmae" -> "name") cost one each. */
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[65];
+	size_t rows[3][65];
+	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
 
 	if (la > 64 || lb > 64)
 		return SIZE_MAX;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		prev[j] = j;
 	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
+		size_t *t;
 
-		row[0] = i;
+		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+			size_t best = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
 
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			cur[j] = best;
 		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
 	}
-	return row[lb];
+	return prev[lb];
 }
 
 const char *ccctl_units_closest(const char *s, const char *const *candidates)

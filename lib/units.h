@@ -56,7 +56,8 @@ bool ccctl_units_paths_overlap(const char *a, const char *b);
  * into seconds since the epoch. */
 int ccctl_units_parse_time(int64_t *out, const char *s);
 
-/* Levenshtein distance between two short strings (bounded: strings longer
+/* Edit distance (optimal string alignment: a swap of neighbours counts one)
+ * between two short strings (bounded: strings longer
  * than 64 bytes give SIZE_MAX). */
 size_t ccctl_units_distance(const char *a, const char *b);
 
