@@ -72,5 +72,21 @@ for c in $cmds; do
 	CHECKS=$((CHECKS + 1))
 	grep -qx "\.It Cm $c" "$man/ccctl.1" || fail "ccctl.1 does not list '$c' (.It Cm $c)"
 done
-IFS=' '
+unset IFS
+
+# ccctl-runtime(8) shows the runtime's usage (which may span lines).
+rt="${top_builddir:-}/ccctl-runtime"
+if [ -x "$rt" ]; then
+	CHECKS=$((CHECKS + 1))
+	"$rt" -h >"$T/usage" 2>&1 || fail "ccctl-runtime -h failed"
+	usage=$(sed '/^$/q' "$T/usage" | tr '\n\t' '  ' | tr -s ' ' |
+		sed 's/^usage: //; s/ $//')
+	synopsis "$man/ccctl-runtime.8" >"$T/syn"
+	if ! grep -qxF -- "$usage" "$T/syn"; then
+		fail "ccctl-runtime.8: SYNOPSIS lacks '$usage'"
+		sed 's/^/  synopsis: /' "$T/syn"
+	fi
+else
+	echo "NOTE: no $rt; ccctl-runtime.8 not checked"
+fi
 finish
