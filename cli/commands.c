@@ -22,6 +22,13 @@ CMD(cmd_policy_explain);
 CMD(cmd_image_build);
 CMD(cmd_image_measure);
 CMD(cmd_image_verify);
+CMD(cmd_deploy);
+CMD(cmd_attest);
+CMD(cmd_push);
+CMD(cmd_pull);
+CMD(cmd_status);
+CMD(cmd_teardown);
+CMD(cmd_run);
 CMD(cmd_exec);
 CMD(cmd_version);
 #undef CMD
@@ -30,7 +37,9 @@ CMD(cmd_version);
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_init,          &cmd_template_list, &cmd_identity_new,  &cmd_policy_compile,
 	&cmd_policy_sign,   &cmd_policy_verify, &cmd_policy_show,   &cmd_policy_explain,
-	&cmd_image_build,   &cmd_image_measure, &cmd_image_verify,  &cmd_exec,
-	&cmd_version,       NULL,
+	&cmd_image_build,   &cmd_image_measure, &cmd_image_verify,  &cmd_deploy,
+	&cmd_attest,        &cmd_push,          &cmd_pull,          &cmd_status,
+	&cmd_teardown,      &cmd_run,           &cmd_exec,          &cmd_version,
+	NULL,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]) - 1;
