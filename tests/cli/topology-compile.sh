@@ -131,7 +131,7 @@ outputs:
 consent: { signers: [alice, bob], threshold: 1 }
 options: { clock: true, random: false }
 YAML
-"$CCCTL" identity new dave --dir ids >/dev/null 2>&1
+new_cert ids dave
 expect_exit 0 "$CCCTL" policy compile -o chain.json chain.yaml
 expect_grep "$T/err" 'chain.yaml:7:3: warning: participant "dave" has no role'
 expect_no_grep "$T/err" '"carol" has no role'
