@@ -21,6 +21,7 @@
 #include "lib/dsse.h"
 #include "lib/identity.h"
 #include "lib/json.h"
+#include "lib/path.h"
 
 #define MAX_ERROR_BODY (64u * 1024)
 #define MAX_TOKEN (64u * 1024)
@@ -74,10 +75,7 @@ int cli_deployment_save(const char *state_dir, const struct ccctl_deployment *d)
 	rc = record_path(path, sizeof(path), state_dir, d->name);
 	if (rc == 0) {
 		snprintf(dir, sizeof(dir), "%s/deployments", state_dir);
-		if (mkdir(state_dir, 0700) != 0 && errno != EEXIST)
-			rc = ccctl_err_errno(CCCTL_EFAIL, state_dir);
-		else if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			rc = ccctl_err_errno(CCCTL_EFAIL, dir);
+		rc = ccctl_mkdirs(dir, 0700);
 	}
 	if (rc == 0)
 		rc = ccctl_json_object_set_string(doc, "name", d->name);
@@ -482,27 +480,42 @@ int cli_session_open(struct cli_session *s, struct cli_ctx *ctx, const char *ide
 {
 	const char *dep = cli_opt_str(ctx, "deployment"), *ep = cli_opt_str(ctx, "endpoint");
 	struct ccctl_deployment d;
+	char *state;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (!!dep == !!ep)
+		return cli_usage_error(ctx, "give exactly one of --deployment and --endpoint");
+	if (dep) {
+		state = cli_state_dir();
+		if (!state)
+			return CCCTL_EFAIL;
+		rc = cli_deployment_load(state, dep, &d);
+		free(state);
+		if (rc != 0)
+			return rc;
+		ep = d.endpoint;
+	}
+	return cli_session_open_at(s, ep, cli_opt_str(ctx, "policy"), cli_opt_str(ctx, "sim-root"),
+				   identity);
+}
+
+int cli_session_open_at(struct cli_session *s, const char *endpoint, const char *policy_path,
+			const char *root, const char *identity)
+{
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	ccctl_buf_init(&s->cert_pem);
 	ccctl_buf_init(&s->key_pem);
-	if (!!dep == !!ep)
-		return cli_usage_error(ctx, "give exactly one of --deployment and --endpoint");
 	s->state_dir = cli_state_dir();
 	if (!s->state_dir)
 		return CCCTL_EFAIL;
 	s->opts.state_dir = s->state_dir;
 	s->opts.runtime = cli_runtime_path();
-	s->opts.root = cli_opt_str(ctx, "sim-root");
-	if (dep) {
-		rc = cli_deployment_load(s->state_dir, dep, &d);
-		if (rc != 0)
-			return rc;
-		ep = d.endpoint;
-	}
-	snprintf(s->base, sizeof(s->base), "https://%s", ep);
-	rc = load_policy(s, cli_opt_str(ctx, "policy"));
+	s->opts.root = root;
+	snprintf(s->base, sizeof(s->base), "https://%s", endpoint);
+	rc = load_policy(s, policy_path);
 	if (rc != 0)
 		return rc;
 	if (identity) {

@@ -54,7 +54,16 @@ struct cli_session {
  * CCCTL_EVERIFY when attestation fails (message names expected and
  * actual), CCCTL_EUNAVAIL when the runtime cannot be reached. */
 int cli_session_open(struct cli_session *s, struct cli_ctx *ctx, const char *identity);
+/* The same without a command's options: endpoint HOST:PORT, policy file,
+ * trusted root (NULL: default) and identity (NULL: none). */
+int cli_session_open_at(struct cli_session *s, const char *endpoint, const char *policy_path,
+			const char *root, const char *identity);
 void cli_session_close(struct cli_session *s);
+
+/* Launch / stop a deployment (cmd-deploy.c; also used by `ccctl run`). */
+int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path,
+	       const char *name, struct ccctl_deployment *d);
+int cli_teardown(const char *name);
 
 /* One request.  Upload from the file `upload` (NULL: none, or an empty
  * body for PUT); the response body goes to `sink` when the status is 2xx

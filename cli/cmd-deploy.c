@@ -56,10 +56,6 @@ static int print_deployment(struct cli_ctx *ctx, const struct ccctl_deployment *
 	return rc;
 }
 
-/* Launch; shared with `ccctl run`. */
-int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path,
-	       const char *name, struct ccctl_deployment *d);
-
 int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path,
 	       const char *name, struct ccctl_deployment *d)
 {
@@ -167,8 +163,6 @@ static const struct cli_opt teardown_opts[] = {
 	CLI_OPT_JSON,
 	CLI_OPT_END,
 };
-
-int cli_teardown(const char *name);
 
 int cli_teardown(const char *name)
 {

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -227,6 +229,7 @@ int rt_serve(struct rt_state *st, SSL_CTX *ctx, int lfd)
 {
 	struct timeval tv = { RT_IO_TIMEOUT_S, 0 };
 	pthread_attr_t attr;
+	int one = 1;
 
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -252,6 +255,8 @@ int rt_serve(struct rt_state *st, SSL_CTX *ctx, int lfd)
 			close(fd);
 			continue;
 		}
+		/* Responses go out as head and body: no Nagle delay between them. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		c = calloc(1, sizeof(*c));

@@ -28,26 +28,7 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/evidence.h"
-
-static int mkdirs(const char *path)
-{
-	char tmp[4096];
-	size_t i, n = strlen(path);
-
-	if (n >= sizeof(tmp))
-		return ccctl_err_set(CCCTL_EFAIL, "path too long: \"%s\"", path);
-	memcpy(tmp, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (tmp[i] == '/' || tmp[i] == '\0') {
-			char c = tmp[i];
-			tmp[i] = '\0';
-			if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-				return ccctl_err_errno(CCCTL_EFAIL, tmp);
-			tmp[i] = c;
-		}
-	}
-	return 0;
-}
+#include "lib/path.h"
 
 /* The platform key file, created on first use. */
 static int platform_key_path(const struct ccctl_backend_opts *o, char *out, size_t size)
@@ -64,7 +45,7 @@ static int platform_key_path(const struct ccctl_backend_opts *o, char *out, size
 	snprintf(out, size, "%s/platform.key", dir);
 	if (access(out, R_OK) == 0)
 		return 0;
-	rc = mkdirs(dir);
+	rc = ccctl_mkdirs(dir, 0700);
 	if (rc != 0)
 		return rc;
 	ccctl_buf_init(&pem);
