@@ -826,6 +826,7 @@ static uint32_t w_path_open(struct rt_wasi *w, struct wasm_call *c, const uint64
 	e = fd_alloc(w, &nfd);
 	if (e)
 		return e;
+	d = &w->fds[A32(0)]; /* the table may have moved */
 	e = (uint32_t)d->fs->ops->open(d->fs, path, flags, &file);
 	if (e)
 		return e;
