@@ -111,8 +111,10 @@ for t in $names; do
 			grep -o 'sha256:[0-9a-f]\{64\}' "$T/out" | head -n 1 >"$T/dig2"
 		mkdir -p "$T/elsewhere/x"
 		cp -R "$d" "$T/elsewhere/x/copy"
-		(cd "$T/elsewhere/x/copy" && expect_exit 0 "$CCCTL" policy compile topology.yaml \
-			-o "$T/pol3.json") && grep -o 'sha256:[0-9a-f]\{64\}' "$T/out" | head -n 1 >"$T/dig3"
+		cd "$T/elsewhere/x/copy" &&
+			expect_exit 0 "$CCCTL" policy compile topology.yaml -o "$T/pol3.json" &&
+			grep -o 'sha256:[0-9a-f]\{64\}' "$T/out" | head -n 1 >"$T/dig3"
+		cd "$T" || exit 1
 		CHECKS=$((CHECKS + 1))
 		if [ ! -s "$T/dig1" ] || ! cmp -s "$T/dig1" "$T/dig2" || ! cmp -s "$T/dig1" "$T/dig3"; then
 			fail "$t: policy digests differ or missing: $(cat "$T/dig1" "$T/dig2" "$T/dig3" 2>/dev/null)"
