@@ -19,8 +19,11 @@ expect_exit 0 "$CCCTL" help version && expect_grep "$T/out" "usage: ccctl versio
 # A usage error under --json still gives one JSON document on stdout.
 expect_exit 2 "$CCCTL" --json version extra && expect_grep "$T/out" '"exit": 2'
 # Every listed command answers -h with its usage line.
-for c in $("$CCCTL" -h | sed -n 's/^  \([a-z]*\( [a-z]*\)\?\)  .*/\1/p' | sed 's/ *$//'); do
+"$CCCTL" -h | awk -F'  +' '/^  [a-z]/ { print $2 }' >"$T/cmds"
+CHECKS=$((CHECKS + 1))
+[ "$(wc -l <"$T/cmds")" -ge 5 ] || fail "ccctl -h lists fewer than 5 commands"
+while read -r c; do
 	# shellcheck disable=SC2086
 	expect_exit 0 "$CCCTL" $c -h && expect_grep "$T/out" "usage: ccctl $c"
-done
+done <"$T/cmds"
 finish
