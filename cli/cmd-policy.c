@@ -185,13 +185,27 @@ static void fmt_size(char *out, size_t n, uint64_t v)
 	snprintf(out, n, "%llu%s", (unsigned long long)v, units[u]);
 }
 
+/* Free text from a policy (description, arguments): control characters
+ * are shown as \xNN, never sent to the terminal. */
+static void put_text(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			printf("\\x%02x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+}
+
 static void print_list(const char *label, char *const *v, size_t n)
 {
 	size_t i;
 
 	printf("%s", label);
-	for (i = 0; i < n; i++)
-		printf("%s%s", i ? ", " : "", v[i]);
+	for (i = 0; i < n; i++) {
+		printf("%s", i ? ", " : "");
+		put_text(v[i]);
+	}
 	printf("%s\n", n ? "" : "(none)");
 }
 
@@ -202,8 +216,11 @@ static void show_text(const struct ccctl_policy *p, long nsigs)
 
 	ccctl_policy_digest_str(digest, p);
 	printf("policy %s\ndigest %s\n", p->name, digest);
-	if (p->description)
-		printf("description: %s\n", p->description);
+	if (p->description) {
+		printf("description: ");
+		put_text(p->description);
+		printf("\n");
+	}
 	if (p->expires)
 		printf("expires: %s\n", p->expires);
 	if (nsigs >= 0)

@@ -85,7 +85,6 @@ struct tctx {
 	bool *part_role;
 	const struct node **in_node;  /* the input's path value */
 	const struct node **out_node; /* the output's path value */
-	const struct node *backends_node;
 };
 
 __attribute__((format(printf, 4, 0))) static void vdiag(struct tctx *c, enum ccctl_diag_level level,
@@ -93,8 +92,13 @@ __attribute__((format(printf, 4, 0))) static void vdiag(struct tctx *c, enum ccc
 							va_list ap)
 {
 	char msg[768];
+	char *m;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Values quoted from the file must not reach a terminal as controls. */
+	for (m = msg; *m; m++)
+		if ((unsigned char)*m < 0x20 || *m == 0x7f)
+			*m = '?';
 	if (ccctl_diags_add(c->d, level, c->file, at ? at->line : 0, at ? at->col : 0, "%s", msg))
 		c->oom = true;
 }
@@ -1313,7 +1317,6 @@ static void do_runtime(struct tctx *c, const struct node *m, const struct node *
 		return;
 	if (!m)
 		memset(v, 0, sizeof(v));
-	c->backends_node = v[0] ? v[0] : items_default;
 	n = v[0] ? (v[0]->type == N_SEQ ? v[0]->n : 0) : 1;
 	if (v[0] && !want(c, v[0], N_SEQ, "backends"))
 		return;

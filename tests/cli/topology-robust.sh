@@ -107,6 +107,17 @@ expect_exit 3 "$CCCTL" policy compile -o out.json huge.yaml
 expect_grep "$T/err" 'huge.yaml'
 expect_grep "$T/err" 'too large'
 
+# Control characters from the file never reach the terminal raw.
+printf 'version: 1\nname: "a\\e[31mred"\n' >esc.yaml
+expect_exit 3 "$CCCTL" policy compile -o out.json esc.yaml
+expect_grep "$T/err" 'esc.yaml:2:7: error: "name": "a?[31mred" must match'
+CHECKS=$((CHECKS + 1))
+! tr -d '\n' <"$T/err" | od -An -c | grep -q '033' || fail "an escape character reached stderr"
+base_topology | sed 's/^name: hospital$/name: hospital\ndescription: "x\\e[31m"/' >esc2.yaml
+expect_exit 0 "$CCCTL" policy compile -q -o esc2.json esc2.yaml
+expect_exit 0 "$CCCTL" policy show esc2.json
+expect_grep "$T/out" 'description: x\x1b[31m'
+
 # Missing file, a folder, and usage errors.
 expect_exit 1 "$CCCTL" policy compile -o out.json nope.yaml
 expect_grep "$T/err" 'nope.yaml'
