@@ -90,6 +90,10 @@ ROWS=$T/rows
 printf '%-12s %10s %12s %8s %12s %8s\n' program native "ccctl exec" ratio wasm-interp node
 for p in "$@"; do
 	name=$(basename "$p")
+	if [ ! -x "$p" ]; then
+		echo "$name: not built" >>"$NOTES"
+		continue
+	fi
 	if [ ! -f "$p.wasm" ]; then
 		echo "== $name"
 		case $p in
