@@ -203,4 +203,27 @@ expect_grep "$r/output/benchmark.csv" "software-engineer,suppressed,,,,"
 run 0 salary-bench "$r" --min-companies=1 --max-share=100 /input/acme.csv /input/globex.csv \
 	/input/initech.csv && expect_grep "$r/output/benchmark.csv" "nurse-practitioner,1,6,"
 
+# sensor-fusion: readings, thresholds, order independence.
+r="$T/fusion"
+for l in 'Park,8,10.0,1.0' 'park,24,10.0,1.0' 'park,8,-1,1.0' 'park,8,10.0,0' 'park,8,10.0,0.001' \
+	'park,8,1000.01,1.0' 'a-very-long-zone-name,8,1,1' ',8,1,1' 'park,8,10.0'; do
+	tpl_root sensor-fusion "$r"; echo "$l" >>"$r/input/transit-co.csv"
+	invalid sensor-fusion "$r" "/input/transit-co.csv:"
+done
+tpl_root sensor-fusion "$r"
+run 3 sensor-fusion "$r" --min-parties=0 /input/university.csv && expect_grep "$T/err" "--min-parties"
+# The order of the readings does not change a single bit of the result.
+{ head -n 1 "$TPL_SRC/sensor-fusion/data/university.csv"
+  tail -n +2 "$TPL_SRC/sensor-fusion/data/university.csv" | sort -r; } >"$r/input/university.csv"
+run_default 0 sensor-fusion "$r" && tpl_compare sensor-fusion "$r/output"
+# One operator alone is suppressed everywhere; with --min-parties=1 nothing is.
+run 0 sensor-fusion "$r" /input/university.csv && expect_no_grep "$r/output/fused.csv" ".0"
+run 0 sensor-fusion "$r" --min-parties=1 /input/university.csv &&
+	expect_no_grep "$r/output/fused.csv" "suppressed"
+# Two equally good readings of 10 and 20: 15 with standard error 1/sqrt(2).
+printf 'zone,hour,pm25,stddev\nz,0,10,1\n' >"$r/input/a.csv"
+printf 'zone,hour,pm25,stddev\nz,0,20,1\n' >"$r/input/b.csv"
+run 0 sensor-fusion "$r" /input/a.csv /input/b.csv &&
+	expect_grep "$r/output/fused.csv" "z,0,2,15.00,0.71"
+
 finish
