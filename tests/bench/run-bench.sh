@@ -6,7 +6,8 @@
 #
 # A PROGRAM with PROGRAM.wasm beside it is run natively, under `ccctl exec`,
 # under wabt's wasm-interp (--wasi) and under Node's V8 (node:wasi); the
-# table shows the native time and each engine's time as a ratio to it, then
+# table shows the native time (CPU seconds when GNU time is there, else
+# wall) and each engine's time as a ratio to it, then
 # geometric means of the ratios.  A column whose tool is missing, fails, or
 # prints something other than the native output shows "n/a" (with the reason
 # below the table).  Any other PROGRAM (a .sh is run with sh) is simply run
@@ -35,8 +36,15 @@ now_ns() {
 	date +%s%N
 }
 
+# GNU time gives the CPU time (user + system) of the run, which a busy
+# machine disturbs far less than the wall time; without it, wall time.
+GNU_TIME=
+if [ -x /usr/bin/time ] && /usr/bin/time -f %U -o "$T/probe" true 2>/dev/null; then
+	GNU_TIME=/usr/bin/time
+fi
+
 # timed NAME CMD...: run CMD BENCH_RUNS times (stdout to $T/NAME.out),
-# print the fastest wall time in seconds; status 1 if any run failed.
+# print the best time in seconds; status 1 if any run failed.
 timed() {
 	name=$1
 	shift
@@ -44,10 +52,17 @@ timed() {
 	i=0
 	while [ "$i" -lt "$BENCH_RUNS" ]; do
 		t0=$(now_ns)
-		# shellcheck disable=SC2086
-		"$@" $BENCH_ARGS >"$T/$name.out" 2>"$T/$name.err" </dev/null || return 1
-		t1=$(now_ns)
-		dt=$((t1 - t0))
+		if [ -n "$GNU_TIME" ]; then
+			# shellcheck disable=SC2086
+			"$GNU_TIME" -f '%U %S' -o "$T/time" "$@" $BENCH_ARGS >"$T/$name.out" \
+				2>"$T/$name.err" </dev/null || return 1
+			dt=$(awk '{ printf "%.0f\n", ($1 + $2) * 1e9 }' "$T/time")
+		else
+			# shellcheck disable=SC2086
+			"$@" $BENCH_ARGS >"$T/$name.out" 2>"$T/$name.err" </dev/null || return 1
+			t1=$(now_ns)
+			dt=$((t1 - t0))
+		fi
 		if [ -z "$best" ] || [ "$dt" -lt "$best" ]; then
 			best=$dt
 		fi
@@ -133,7 +148,11 @@ if [ -s "$ROWS" ]; then
 	{ for (i = 1; i <= 3; i++) if ($i != "n/a" && $i > 0) { s[i] += log($i); n[i]++ } }
 	END { printf "%-12s %10s %12s %8s %12s %8s\n", "geomean", "", "", fmt(1), fmt(2), fmt(3) }
 	' "$ROWS"
-	echo "(ratios: engine time / native time; lower is faster)"
+	if [ -n "$GNU_TIME" ]; then
+		echo "(times: CPU seconds, user + system; ratios: engine / native, lower is faster)"
+	else
+		echo "(times: wall seconds; ratios: engine / native, lower is faster)"
+	fi
 fi
 if [ -s "$NOTES" ]; then
 	echo "notes:"
