@@ -409,6 +409,12 @@ static int eif_check_structure(struct ccctl_eif_info *info, const uint8_t *d, si
 			    "eif \"%s\": section %u (%s): size in the section header "
 			    "(%" PRIu64 ") differs from the eif header (%" PRIu64 ")",
 			    name, i, ccctl_eif_section_name(type), be64(sh + 4), size);
+		if (type == CCCTL_EIF_KERNEL && size == 0)
+			return ccctl_err_set(
+			    CCCTL_EINVAL,
+			    "eif \"%s\": section %u (kernel): expected data, found "
+			    "0 bytes",
+			    name, i);
 		if (!order_step(&st, type, &expected))
 			return ccctl_err_set(CCCTL_EINVAL,
 					     "eif \"%s\": section %u: expected %s, found %s", name,
@@ -611,7 +617,8 @@ int ccctl_eif_measure_file(struct ccctl_eif_info *info, struct ccctl_eif_pcrs *p
 	size_t len = 0;
 	int fd, ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block the open; it is refused below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return ccctl_err_set(CCCTL_EFAIL, "cannot open \"%s\": %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0) {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -106,6 +107,36 @@ static void fix_crc(struct ccctl_buf *img)
 
 	crc = ccctl_crc32(crc, img->data + CCCTL_EIF_HEADER_LEN, img->len - CCCTL_EIF_HEADER_LEN);
 	put_be(img->data + CCCTL_EIF_CRC_OFFSET, crc, 4);
+}
+
+/* An EIF with the given sections in this order, laid out and CRC'd here
+ * (independently of the writer), so that the tests can build what the writer
+ * refuses to. */
+static void raw_eif(struct ccctl_buf *img, const uint16_t *types, const char *const *data, size_t n)
+{
+	uint8_t hdr[CCCTL_EIF_HEADER_LEN] = {0};
+	uint64_t pos = CCCTL_EIF_HEADER_LEN;
+
+	memcpy(hdr, ".eif", 4);
+	put_be(hdr + 4, 4, 2);
+	put_be(hdr + 8, 1 << 30, 8);
+	put_be(hdr + 16, 2, 8);
+	put_be(hdr + 26, n, 2);
+	ccctl_buf_init(img);
+	assert_int_equal(ccctl_buf_append(img, hdr, sizeof(hdr)), 0);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t sh[CCCTL_EIF_SECTION_HEADER_LEN] = {0};
+		size_t len = strlen(data[i]);
+
+		put_be(img->data + 28 + 8 * i, pos, 8);
+		put_be(img->data + 284 + 8 * i, len, 8);
+		put_be(sh, types[i], 2);
+		put_be(sh + 4, len, 8);
+		assert_int_equal(ccctl_buf_append(img, sh, sizeof(sh)), 0);
+		assert_int_equal(ccctl_buf_append(img, data[i], len), 0);
+		pos += sizeof(sh) + len;
+	}
+	fix_crc(img);
 }
 
 /* Measuring img/len fails with CCCTL_EINVAL and a message containing want. */
@@ -471,6 +502,69 @@ static void test_bad_section_headers(void **state)
 	ccctl_buf_release(&img);
 }
 
+static void test_section_order(void **state)
+{
+	enum {
+		K = CCCTL_EIF_KERNEL,
+		C = CCCTL_EIF_CMDLINE,
+		R = CCCTL_EIF_RAMDISK,
+		S = CCCTL_EIF_SIGNATURE,
+		M = CCCTL_EIF_METADATA
+	};
+	static const char *const d[] = {"k", "c", "r0", "r1", "sig"};
+	struct ccctl_eif_pcrs plain, other;
+	struct ccctl_eif_info info;
+	struct ccctl_buf img;
+
+	/* No metadata; metadata; a signature at the end: all accepted, with
+	 * the same PCRs (metadata and signature are not measured). */
+	raw_eif(&img, (const uint16_t[]){K, C, R, R}, d, 4);
+	assert_int_equal(ccctl_eif_measure(&info, &plain, img.data, img.len, "t"), 0);
+	assert_false(info.has_metadata);
+	ccctl_buf_release(&img);
+	raw_eif(&img, (const uint16_t[]){K, C, R, R, S}, d, 5);
+	assert_int_equal(ccctl_eif_measure(&info, &other, img.data, img.len, "t"), 0);
+	assert_true(info.has_signature);
+	assert_memory_equal(&plain, &other, sizeof(plain));
+	ccctl_buf_release(&img);
+	raw_eif(&img, (const uint16_t[]){K, C, M, R, R},
+		(const char *const[]){"k", "c", "{}", "r0", "r1"}, 5);
+	assert_int_equal(ccctl_eif_measure(&info, &other, img.data, img.len, "t"), 0);
+	assert_true(info.has_metadata);
+	assert_memory_equal(&plain, &other, sizeof(plain));
+	ccctl_buf_release(&img);
+
+	raw_eif(&img, (const uint16_t[]){K, C, R, S, R}, d, 5);
+	expect_invalid(img.data, img.len, "section 4: expected end of sections, found ramdisk");
+	ccctl_buf_release(&img);
+	raw_eif(&img, (const uint16_t[]){K, C, M, M, R}, d, 5);
+	expect_invalid(img.data, img.len, "section 3: expected ramdisk, found metadata");
+	ccctl_buf_release(&img);
+	raw_eif(&img, (const uint16_t[]){K, C, R, M}, d, 4);
+	expect_invalid(img.data, img.len,
+		       "section 3: expected ramdisk or signature, found metadata");
+	ccctl_buf_release(&img);
+	raw_eif(&img, (const uint16_t[]){C, K, R}, d, 3);
+	expect_invalid(img.data, img.len, "section 0: expected kernel, found cmdline");
+	ccctl_buf_release(&img);
+	raw_eif(&img, (const uint16_t[]){K, C, S}, d, 3);
+	expect_invalid(img.data, img.len,
+		       "section 2: expected metadata or ramdisk, found signature");
+	ccctl_buf_release(&img);
+	raw_eif(&img, (const uint16_t[]){K}, d, 1);
+	expect_invalid(img.data, img.len, "missing section: expected cmdline after section 0");
+	ccctl_buf_release(&img);
+
+	/* An empty kernel: the writer refuses one, so does the reader. */
+	raw_eif(&img, (const uint16_t[]){K, C, R}, (const char *const[]){"", "c", "r"}, 3);
+	expect_invalid(img.data, img.len, "section 0 (kernel): expected data, found 0 bytes");
+	ccctl_buf_release(&img);
+	/* An empty cmdline and empty ramdisks are fine. */
+	raw_eif(&img, (const uint16_t[]){K, C, R, R}, (const char *const[]){"k", "", "", ""}, 4);
+	assert_int_equal(ccctl_eif_measure(NULL, NULL, img.data, img.len, "t"), 0);
+	ccctl_buf_release(&img);
+}
+
 static void test_header_fields(void **state)
 {
 	struct ccctl_buf img;
@@ -522,6 +616,19 @@ static void test_file_errors(void **state)
 	assert_int_equal(ccctl_eif_measure_file(NULL, &pcrs, "/"), CCCTL_EINVAL);
 	assert_non_null(strstr(ccctl_err_msg(), "not a regular file"));
 	assert_int_equal(ccctl_eif_measure_file(NULL, &pcrs, "/dev/null"), CCCTL_EINVAL);
+	{
+		/* A FIFO is refused without blocking on the open. */
+		char fifo[] = "/tmp/test-eif-fifo.XXXXXX";
+		int fd = mkstemp(fifo);
+
+		assert_true(fd >= 0);
+		close(fd);
+		unlink(fifo);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		assert_int_equal(ccctl_eif_measure_file(NULL, &pcrs, fifo), CCCTL_EINVAL);
+		assert_non_null(strstr(ccctl_err_msg(), "not a regular file"));
+		unlink(fifo);
+	}
 }
 
 int main(void)
@@ -542,6 +649,7 @@ int main(void)
 	    cmocka_unit_test(test_section_count),
 	    cmocka_unit_test(test_bad_offsets),
 	    cmocka_unit_test(test_bad_section_headers),
+	    cmocka_unit_test(test_section_order),
 	    cmocka_unit_test(test_header_fields),
 	    cmocka_unit_test(test_missing_and_trailing),
 	    cmocka_unit_test(test_file_errors),
