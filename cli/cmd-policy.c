@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/client.h"
 #include "lib/dsse.h"
 #include "lib/policy.h"
 #include "lib/topology.h"
@@ -72,7 +74,9 @@ static int run_compile(struct cli_ctx *ctx)
 {
 	const char *topology = ctx->argv[0];
 	const char *output = cli_opt_str(ctx, "output");
-	const char *runtime = getenv("CCCTL_RUNTIME");
+	/* The sim measurement defaults to the runtime this ccctl would deploy
+	 * ($CCCTL_RUNTIME, the build tree's, or the installed one). */
+	const char *runtime = cli_runtime_path();
 	struct ccctl_policy *p = NULL;
 	struct ccctl_json *doc = NULL;
 	struct ccctl_diags diags;
@@ -83,7 +87,7 @@ static int run_compile(struct cli_ctx *ctx)
 	ccctl_diags_init(&diags);
 	if (!output)
 		output = DEFAULT_OUTPUT;
-	if (runtime && !*runtime)
+	if (access(runtime, R_OK) != 0)
 		runtime = NULL;
 	rc = ccctl_topology_compile_file(&p, &diags, topology, runtime);
 	sort_diags(&diags);
