@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/client.h"
 #include "lib/dsse.h"
 #include "lib/policy.h"
 #include "lib/topology.h"
@@ -74,9 +73,9 @@ static int run_compile(struct cli_ctx *ctx)
 {
 	const char *topology = ctx->argv[0];
 	const char *output = cli_opt_str(ctx, "output");
-	/* The sim measurement defaults to the runtime this ccctl would deploy
-	 * ($CCCTL_RUNTIME, the build tree's, or the installed one). */
-	const char *runtime = cli_runtime_path();
+	/* The sim measurement: $CCCTL_RUNTIME's (an error if it cannot be
+	 * read), else the installed runtime's, else none (with a warning). */
+	const char *runtime = getenv("CCCTL_RUNTIME");
 	struct ccctl_policy *p = NULL;
 	struct ccctl_json *doc = NULL;
 	struct ccctl_diags diags;
@@ -87,8 +86,9 @@ static int run_compile(struct cli_ctx *ctx)
 	ccctl_diags_init(&diags);
 	if (!output)
 		output = DEFAULT_OUTPUT;
-	if (access(runtime, R_OK) != 0)
-		runtime = NULL;
+	if (!runtime || !*runtime)
+		runtime = access(LIBEXECDIR "/ccctl-runtime", R_OK) == 0 ? LIBEXECDIR "/ccctl-runtime"
+									   : NULL;
 	rc = ccctl_topology_compile_file(&p, &diags, topology, runtime);
 	sort_diags(&diags);
 	cli_print_diags(ctx, &diags);

@@ -15,7 +15,9 @@ template=${1:-psi}
 work=$(mktemp -d "${TMPDIR:-/tmp}/ccctl-demo.XXXXXX")
 CCCTL_STATE_DIR="$work/state"
 CCCTL_TEMPLATE_DIR="$top/templates"
-export CCCTL_STATE_DIR CCCTL_TEMPLATE_DIR
+# Pin the sim measurement to the runtime this build deploys.
+CCCTL_RUNTIME="$top/build/ccctl-runtime"
+export CCCTL_STATE_DIR CCCTL_TEMPLATE_DIR CCCTL_RUNTIME
 cleanup() {
 	"$ccctl" -q teardown demo >/dev/null 2>&1 || true
 	rm -rf "$work"
