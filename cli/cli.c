@@ -258,6 +258,9 @@ bool cli_opt_given(const struct cli_ctx *ctx, const char *long_name)
 }
 
 static void vmessage(const struct cli_ctx *ctx, const char *label, const char *colour,
+		     const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void vmessage(const struct cli_ctx *ctx, const char *label, const char *colour,
 		     const char *fmt, va_list ap)
 {
 	fputs("ccctl: ", stderr);
