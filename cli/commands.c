@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * commands.c - the table of ccctl commands.  Each command is defined in
- * cli/cmd-<name>.c.  References are weak while the command set grows, so a
- * command whose file is not built yet is simply absent from the table.
+ * cli/cmd-<name>.c.  A command listed here must be linked in; only the
+ * image build/verify pair, still being written, is referenced weakly and
+ * simply absent from the table until its file is built.
  */
 #include "config.h"
 
@@ -10,7 +11,8 @@
 
 #include "cli/cli.h"
 
-#define CMD(sym) extern const struct cli_cmd sym __attribute__((weak))
+#define CMD(sym) extern const struct cli_cmd sym
+#define CMD_WEAK(sym) extern const struct cli_cmd sym __attribute__((weak))
 CMD(cmd_init);
 CMD(cmd_template_list);
 CMD(cmd_identity_new);
@@ -19,9 +21,9 @@ CMD(cmd_policy_sign);
 CMD(cmd_policy_verify);
 CMD(cmd_policy_show);
 CMD(cmd_policy_explain);
-CMD(cmd_image_build);
+CMD_WEAK(cmd_image_build);
 CMD(cmd_image_measure);
-CMD(cmd_image_verify);
+CMD_WEAK(cmd_image_verify);
 CMD(cmd_deploy);
 CMD(cmd_attest);
 CMD(cmd_push);
@@ -32,6 +34,7 @@ CMD(cmd_run);
 CMD(cmd_exec);
 CMD(cmd_version);
 #undef CMD
+#undef CMD_WEAK
 
 /* In the order `ccctl -h` lists them. */
 const struct cli_cmd *const cli_commands[] = {
