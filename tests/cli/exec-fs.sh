@@ -88,6 +88,19 @@ int main(int argc, char **argv)
 		printf("tail %.*s at %lld\n", (int)n, buf, (long long)lseek(fd, 0, SEEK_CUR));
 		pread(fd, buf, 2, 1);
 		printf("pread %.2s\n", buf);
+	} else if (!strcmp(m, "rights")) {
+		/* raw calls: libc turns ENOTCAPABLE into EBADF */
+		__wasi_ciovec_t ci = { (const uint8_t *)"x", 1 };
+		__wasi_iovec_t vi = { (uint8_t *)buf, 1 };
+		__wasi_size_t k;
+
+		fd = open(p, O_RDONLY);
+		printf("write on read-only: %d\n", __wasi_fd_write(fd, &ci, 1, &k));
+		fd = open(p, O_WRONLY);
+		printf("read on write-only: %d\n", __wasi_fd_read(fd, &vi, 1, &k));
+		fd = open("/in", O_RDONLY | O_DIRECTORY);
+		printf("read on a folder: %d\n", __wasi_fd_read(fd, &vi, 1, &k));
+		printf("seek on a folder: %d\n", (int)lseek(fd, 0, SEEK_SET));
 	} else if (!strcmp(m, "many")) {
 		int k, last = -1;
 
@@ -139,6 +152,14 @@ expect_exit 0 "$CCCTL" exec $DIRS "$P" -- tail /in/a.txt &&
 	expect_grep "$T/out" "tail ta" && expect_grep "$T/out" "at 11" &&
 	expect_grep "$T/out" "pread np"
 expect_exit 1 "$CCCTL" exec $DIRS "$P" -- cat /in/missing && expect_grep "$T/out" "errno 44"
+
+# rights follow the open mode
+expect_exit 0 "$CCCTL" exec $DIRS "$P" -- rights /in/a.txt &&
+	expect_grep "$T/out" "write on read-only: 76" &&
+	expect_grep "$T/out" "read on write-only: 76" &&
+	expect_grep "$T/out" "read on a folder: 76" && expect_grep "$T/out" "seek on a folder: -1"
+CHECKS=$((CHECKS + 1))
+[ "$(cat "$T/in/a.txt")" = "input data" ] || fail "a.txt changed"
 
 # many descriptors at once, up to the table's limit (1024 incl. stdio and preopens)
 expect_exit 0 "$CCCTL" exec $DIRS "$P" -- many 100 && expect_grep "$T/out" "opened 100 errno 0" &&
