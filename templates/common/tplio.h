@@ -287,8 +287,11 @@ static inline int64_t tpl_decimal(const struct tpl_file *f, const char *what, co
 		v = v * 10 + (*p - '0');
 	}
 	if (*p == '.' && digits) {
-		for (p++; *p >= '0' && *p <= '9' && frac < decimals; p++, frac++)
+		for (p++; *p >= '0' && *p <= '9' && frac < decimals; p++, frac++) {
+			if (v > (INT64_MAX / 10) - 10)
+				tpl_invalid(f, "%s \"%.40s\" is out of range", what, s);
 			v = v * 10 + (*p - '0');
+		}
 		if (frac == 0 || (*p >= '0' && *p <= '9'))
 			tpl_invalid(f, "%s \"%.40s\": expected at most %u decimal places", what, s,
 				    decimals);

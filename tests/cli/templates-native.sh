@@ -107,7 +107,8 @@ run 2 psi "$r" /input/st-marys.csv /input/st-marys.csv && expect_grep "$T/err" "
 
 # linreg: numbers, headers, degenerate data.
 r="$T/linreg"
-for v in 1e5 nan 0x10 +5 '' 1.1234567 . 1. 2000000 '- 5'; do
+for v in 1e5 nan 0x10 +5 '' 1.1234567 . 1. 2000000 '- 5' 999999999999999.123456 \
+	99999999999999999999; do
 	tpl_root linreg "$r"; echo "50,25.0,3.0,$v" >>"$r/input/clinic-south.csv"
 	invalid linreg "$r" "systolic_bp \"$v\""
 done

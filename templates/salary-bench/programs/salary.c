@@ -78,7 +78,7 @@ static void load(struct row **rows, size_t *n, size_t *cap, struct tpl_file *f,
 /* The nearest-rank percentile pct of the sorted salaries s[0..n). */
 static int64_t percentile(const struct row *s, size_t n, unsigned pct)
 {
-	size_t rank = (n * pct + 99) / 100;
+	size_t rank = (size_t)(((uint64_t)n * pct + 99) / 100);
 
 	return s[rank ? rank - 1 : 0].salary;
 }
@@ -99,7 +99,7 @@ static void role_line(FILE *out, const struct row *s, size_t n, size_t ncompanie
 			most = per[i];
 	}
 	if (n < (size_t)min_emp || companies < (size_t)min_co ||
-	    most * 100 > n * (size_t)max_share) {
+	    (uint64_t)most * 100 > (uint64_t)n * (uint64_t)max_share) {
 		fprintf(out, "%s,suppressed,,,,\n", s[0].role);
 		return;
 	}

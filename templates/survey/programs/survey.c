@@ -26,8 +26,8 @@
 static const char *const bands[NBANDS] = { "18-29", "30-44", "45-59", "60+" };
 
 struct group {
-	long n, yes, sum;
-	long hist[NSCORES];
+	int64_t n, yes, sum;
+	int64_t hist[NSCORES];
 	int suppressed;
 };
 
@@ -40,7 +40,7 @@ static void load(struct group *g, const char *path)
 	tpl_header(&f, "age_band,satisfaction,recommend");
 	while ((line = tpl_next_line(&f))) {
 		int b;
-		long s;
+		int64_t s;
 
 		tpl_fields(&f, line, fld, 3);
 		for (b = 0; b < NBANDS; b++)
@@ -49,7 +49,7 @@ static void load(struct group *g, const char *path)
 		if (b == NBANDS)
 			tpl_invalid(&f, "age_band \"%.40s\": expected 18-29, 30-44, 45-59 or 60+",
 				    fld[0]);
-		s = (long)tpl_decimal(&f, "satisfaction", fld[1], 0, 0, 1, NSCORES);
+		s = tpl_decimal(&f, "satisfaction", fld[1], 0, 0, 1, NSCORES);
 		if (strcmp(fld[2], "yes") != 0 && strcmp(fld[2], "no") != 0)
 			tpl_invalid(&f, "recommend \"%.40s\": expected yes or no", fld[2]);
 		g[b].n++;
@@ -71,11 +71,11 @@ static void print_group(FILE *out, const char *name, const struct group *g)
 		fprintf(out, "%s,suppressed,,,,,,,\n", name);
 		return;
 	}
-	fprintf(out, "%s,%ld,%s", name, g->n,
-		tpl_fmt_decimal(mean, tpl_div_round((int64_t)g->sum * 100, g->n), 2));
+	fprintf(out, "%s,%lld,%s", name, (long long)g->n,
+		tpl_fmt_decimal(mean, tpl_div_round(g->sum * 100, g->n), 2));
 	for (i = 0; i < NSCORES; i++)
-		fprintf(out, ",%ld", g->hist[i]);
-	fprintf(out, ",%s\n", tpl_fmt_decimal(pct, tpl_div_round((int64_t)g->yes * 1000, g->n), 1));
+		fprintf(out, ",%lld", (long long)g->hist[i]);
+	fprintf(out, ",%s\n", tpl_fmt_decimal(pct, tpl_div_round(g->yes * 1000, g->n), 1));
 }
 
 int main(int argc, char **argv)
