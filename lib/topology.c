@@ -639,7 +639,12 @@ static bool string_list(struct tctx *c, const struct node *n, const char *what,
 		}
 		e[*nout].s = s;
 		e[*nout].n = n->kids[i];
-		(*out)[(*nout)++] = xstrdup(c, s);
+		(*out)[*nout] = xstrdup(c, s);
+		if (!(*out)[*nout]) {
+			free(e);
+			return false;
+		}
+		(*nout)++;
 	}
 	if (item) {
 		size_t before = c->d->errors;
