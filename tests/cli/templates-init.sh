@@ -172,6 +172,7 @@ expect_exit 2 "$CCCTL" init "$T/a" "$T/b"
 # A participant name no identity can have: refused before anything is made.
 mkdir -p "$T/tpl"
 cp -R "$TPL_SRC/psi" "$T/tpl/badname"
+chmod -R u+w "$T/tpl"
 sed -i 's/^  research-lab:/  Research-Lab:/' "$T/tpl/badname/topology.yaml"
 CCCTL_TEMPLATE_DIR="$T/tpl" expect_exit 3 "$CCCTL" init --template badname "$T/half"
 expect_grep "$T/err" "Research-Lab"
@@ -181,6 +182,7 @@ CHECKS=$((CHECKS + 1))
 # files are copied) removes everything created: the new folder itself, or
 # the contents of an empty one.
 cp -R "$TPL_SRC/psi" "$T/tpl/broken"
+chmod -R u+w "$T/tpl"
 sed -i 's|wasm: programs/psi.wasm|wasm: ../psi.wasm|' "$T/tpl/broken/topology.yaml"
 CCCTL_TEMPLATE_DIR="$T/tpl" expect_exit 3 "$CCCTL" init --template broken "$T/half"
 expect_grep "$T/err" "../psi.wasm"

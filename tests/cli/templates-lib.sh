@@ -43,6 +43,7 @@ tpl_root() {
 	rm -rf "$2"
 	mkdir -p "$2/input" "$2/output"
 	cp "$TPL_SRC/$1"/data/* "$2/input/"
+	chmod -R u+w "$2/input" # the source tree is read-only under distcheck
 }
 
 # tpl_compare NAME OUTDIR: OUTDIR holds exactly expected/'s files, byte for byte.
