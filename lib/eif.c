@@ -522,19 +522,14 @@ static size_t crc_split(size_t a, size_t b, size_t body)
 static int eif_hash(struct ccctl_eif_pcrs *pcrs, uint32_t *crc, const struct ccctl_eif_info *info,
 		    const uint8_t *d, size_t len)
 {
-	struct hash_job *a = NULL, *b = NULL;
+	struct hash_job jobs[2], *a = &jobs[0], *b = &jobs[1];
 	size_t body = len - CCCTL_EIF_HEADER_LEN, alen = 0, blen = 0, x, ramdisk = 0;
 	uint32_t crc_head, crc_body;
 	pthread_t tid;
 	bool threaded = false;
-	int ret = CCCTL_EFAIL;
+	int ret;
 
-	a = calloc(1, sizeof(*a));
-	b = calloc(1, sizeof(*b));
-	if (!a || !b) {
-		ret = ccctl_err_nomem();
-		goto out;
-	}
+	memset(jobs, 0, sizeof(jobs));
 	a->snap_after = b->snap_after = SIZE_MAX;
 	for (size_t i = 0; i < info->nsections; i++) {
 		const struct ccctl_eif_section *s = &info->sections[i];
@@ -565,26 +560,18 @@ static int eif_hash(struct ccctl_eif_pcrs *pcrs, uint32_t *crc, const struct ccc
 	hash_job_run(a);
 	if (threaded)
 		pthread_join(tid, NULL);
-	if (a->failed || b->failed) {
-		ret = ccctl_err_set(CCCTL_EFAIL, "eif: sha-384 failed");
-		goto out;
-	}
+	if (a->failed || b->failed)
+		return ccctl_err_set(CCCTL_EFAIL, "eif: sha-384 failed");
 	crc_head = ccctl_crc32(0, d, CCCTL_EIF_CRC_OFFSET);
 	crc_body = ccctl_crc32_combine(a->crc, b->crc, b->crc_len);
 	*crc = ccctl_crc32_combine(crc_head, crc_body, body);
 
-	if (pcrs) {
-		if ((ret =
-			 ccctl_measure_pcr_extend(pcrs->pcr0, NULL, a->digest, CCCTL_SHA384_LEN)) ||
-		    (ret = ccctl_measure_pcr_extend(pcrs->pcr1, NULL, a->snap, CCCTL_SHA384_LEN)) ||
-		    (ret = ccctl_measure_pcr_extend(pcrs->pcr2, NULL, b->digest, CCCTL_SHA384_LEN)))
-			goto out;
-	}
-	ret = 0;
-out:
-	free(a);
-	free(b);
-	return ret;
+	if (pcrs &&
+	    ((ret = ccctl_measure_pcr_extend(pcrs->pcr0, NULL, a->digest, CCCTL_SHA384_LEN)) ||
+	     (ret = ccctl_measure_pcr_extend(pcrs->pcr1, NULL, a->snap, CCCTL_SHA384_LEN)) ||
+	     (ret = ccctl_measure_pcr_extend(pcrs->pcr2, NULL, b->digest, CCCTL_SHA384_LEN))))
+		return ret;
+	return 0;
 }
 
 int ccctl_eif_measure(struct ccctl_eif_info *info, struct ccctl_eif_pcrs *pcrs, const void *data,
