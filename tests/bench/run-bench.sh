@@ -105,7 +105,11 @@ ROWS=$T/rows
 printf '%-12s %10s %12s %8s %12s %8s\n' program native "ccctl exec" ratio wasm-interp node
 for p in "$@"; do
 	name=$(basename "$p")
-	if [ ! -x "$p" ]; then
+	# scripts live in the source tree (out-of-tree builds)
+	if [ ! -f "$p" ] && [ -f "$top_srcdir/$p" ]; then
+		p=$top_srcdir/$p
+	fi
+	if [ ! -f "$p" ]; then
 		echo "$name: not built" >>"$NOTES"
 		continue
 	fi
