@@ -32,43 +32,6 @@ static const struct cli_opt compile_opts[] = {
     CLI_OPT_END,
 };
 
-/* Sort diagnostics by position (stable), so they read in file order. */
-struct diag_pos {
-	struct ccctl_diag d;
-	size_t index;
-};
-
-static int cmp_diag(const void *a, const void *b)
-{
-	const struct diag_pos *x = a, *y = b;
-
-	if (x->d.line != y->d.line)
-		return x->d.line < y->d.line ? -1 : 1;
-	if (x->d.col != y->d.col)
-		return x->d.col < y->d.col ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static void sort_diags(struct ccctl_diags *d)
-{
-	struct diag_pos *v;
-	size_t i;
-
-	if (d->n < 2)
-		return;
-	v = calloc(d->n, sizeof(*v));
-	if (!v)
-		return; /* unsorted is still correct */
-	for (i = 0; i < d->n; i++) {
-		v[i].d = d->items[i];
-		v[i].index = i;
-	}
-	qsort(v, d->n, sizeof(*v), cmp_diag);
-	for (i = 0; i < d->n; i++)
-		d->items[i] = v[i].d;
-	free(v);
-}
-
 static int run_compile(struct cli_ctx *ctx)
 {
 	const char *topology = ctx->argv[0];
@@ -87,10 +50,10 @@ static int run_compile(struct cli_ctx *ctx)
 	if (!output)
 		output = DEFAULT_OUTPUT;
 	if (!runtime || !*runtime)
-		runtime = access(LIBEXECDIR "/ccctl-runtime", R_OK) == 0 ? LIBEXECDIR "/ccctl-runtime"
-									   : NULL;
+		runtime = access(LIBEXECDIR "/ccctl-runtime", R_OK) == 0 ? LIBEXECDIR
+			      "/ccctl-runtime"
+									 : NULL;
 	rc = ccctl_topology_compile_file(&p, &diags, topology, runtime);
-	sort_diags(&diags);
 	cli_print_diags(ctx, &diags);
 	if (rc)
 		goto out;

@@ -1470,6 +1470,43 @@ static void prune_programs(struct ccctl_policy *p)
 	p->nprograms = k;
 }
 
+/* Sort diagnostics by position (stable), so they read in file order. */
+struct diag_pos {
+	struct ccctl_diag d;
+	size_t index;
+};
+
+static int cmp_diag(const void *a, const void *b)
+{
+	const struct diag_pos *x = a, *y = b;
+
+	if (x->d.line != y->d.line)
+		return x->d.line < y->d.line ? -1 : 1;
+	if (x->d.col != y->d.col)
+		return x->d.col < y->d.col ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void sort_diags(struct ccctl_diags *d)
+{
+	struct diag_pos *v;
+	size_t i;
+
+	if (d->n < 2)
+		return;
+	v = calloc(d->n, sizeof(*v));
+	if (!v)
+		return; /* unsorted is still correct */
+	for (i = 0; i < d->n; i++) {
+		v[i].d = d->items[i];
+		v[i].index = i;
+	}
+	qsort(v, d->n, sizeof(*v), cmp_diag);
+	for (i = 0; i < d->n; i++)
+		d->items[i] = v[i].d;
+	free(v);
+}
+
 int ccctl_topology_compile(struct ccctl_policy **out, struct ccctl_diags *diags, const char *name,
 			   const void *data, size_t len, const struct ccctl_topology_opts *opts)
 {
@@ -1535,6 +1572,7 @@ int ccctl_topology_compile(struct ccctl_policy **out, struct ccctl_diags *diags,
 	*out = c.p;
 	c.p = NULL;
 out:
+	sort_diags(diags);
 	node_free(root);
 	tctx_release(&c);
 	ccctl_policy_free(c.p);

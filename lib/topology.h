@@ -48,7 +48,8 @@ struct ccctl_topology_opts {
  * Compile the topology text data/len (name is the file name used in the
  * diagnostics).  On success *out is the finished policy (caller frees) and
  * diags may hold warnings.  CCCTL_EINVAL when the topology broke a rule
- * (diags holds every error), CCCTL_EFAIL on out of memory.
+ * (diags holds every error), CCCTL_EFAIL on out of memory.  On return diags
+ * is sorted by position (file order; entries without a position first).
  */
 int ccctl_topology_compile(struct ccctl_policy **out, struct ccctl_diags *diags, const char *name,
 			   const void *data, size_t len, const struct ccctl_topology_opts *opts);
