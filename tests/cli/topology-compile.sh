@@ -24,7 +24,8 @@ expect_grep "$T/err" 'topology.yaml: warning: backend "sim" has no reference mea
 expect_exit 0 test -f policy.json
 CHECKS=$((CHECKS + 1))
 [ "sha256:$(sha256sum policy.json | cut -d' ' -f1)" = "$D" ] || fail "file digest differs from '$D'"
-expect_grep policy.json '"limits":{"fuel":10000000000,"max_input":1073741824,"memory":67108864,"timeout":600}'
+expect_grep policy.json \
+	'"limits":{"fuel":10000000000,"max_input":1073741824,"memory":67108864,"timeout":600}'
 expect_grep policy.json '"consent":{"signers":["alice","bob","carol"],"threshold":3}'
 expect_grep policy.json '"backends":[{"name":"sim"}]'
 expect_grep policy.json '"expires":"2027-06-30T00:00:00Z"'
@@ -152,8 +153,10 @@ runtime:
   cca: { rim: $(echo "$HEX64" | tr a-f A-F) }
 YAML
 expect_exit 0 "$CCCTL" policy compile -o m.json m.yaml
-expect_grep m.json "{\"measurements\":{\"hash_alg\":\"sha-256\",\"rim\":\"$HEX64\"},\"name\":\"cca\"}"
-expect_grep m.json "{\"measurements\":{\"pcr0\":\"$HEX96\",\"pcr1\":\"$HEX96\",\"pcr2\":\"$HEX96\"},\"name\":\"nitro\"}"
+expect_grep m.json \
+	"{\"measurements\":{\"hash_alg\":\"sha-256\",\"rim\":\"$HEX64\"},\"name\":\"cca\"}"
+P3="\"pcr0\":\"$HEX96\",\"pcr1\":\"$HEX96\",\"pcr2\":\"$HEX96\""
+expect_grep m.json "{\"measurements\":{$P3},\"name\":\"nitro\"}"
 expect_grep m.json "{\"measurements\":{\"sha256\":\"$HEX64\"},\"name\":\"sim\"}"
 expect_no_grep "$T/err" 'warning:'
 printf 'runtime bytes' >rt.bin

@@ -9,7 +9,9 @@ make_fixture "$T/c" || skip "cannot build the fixture (ccctl identity new)"
 cd "$T/c" || exit 1
 
 # Several errors in one file: all reported, in file order, one exit 3.
-base_topology | sed 's/hospital/Hospital/; s/provider: carol/provider: carl/; s/to: \[alice, bob\]/to: [alice, bbo]/' >many.yaml
+base_topology |
+	sed 's/hospital/Hospital/; s/provider: carol/provider: carl/; s/to: \[alice, bob\]/to: [alice, bbo]/' \
+		>many.yaml
 cat >>many.yaml <<'YAML'
 limits: { memory: 1TB, fule: 5 }
 YAML
@@ -69,7 +71,8 @@ expect_grep "$T/err" 'laughs.yaml:1:4: error: YAML anchors are not supported'
 awk 'BEGIN { s = "x: "; for (i = 0; i < 100000; i++) s = s "["; print s }' >deep.yaml
 expect_exit 3 "$CCCTL" policy compile -o out.json deep.yaml
 expect_grep "$T/err" 'deep.yaml:1:'
-awk 'BEGIN { s = "x: "; for (i = 0; i < 40; i++) s = s "["; for (i = 0; i < 40; i++) s = s "]"; print s }' >deep40.yaml
+awk 'BEGIN { s = "x: "; for (i = 0; i < 40; i++) s = s "[";
+	for (i = 0; i < 40; i++) s = s "]"; print s }' >deep40.yaml
 expect_exit 3 "$CCCTL" policy compile -o out.json deep40.yaml
 expect_grep "$T/err" 'deep40.yaml:1:35: error: YAML nested too deeply (more than 32 levels)'
 

@@ -47,26 +47,30 @@ rule 4:10 'participant "alice": missing key "certificate"' '4s/certificate: ids.
 rule 4:25 'cannot read certificate "ids/nope.crt"' '4s/alice.crt/nope.crt/'
 rule 4:25 'certificate "ids/junk.crt":' '4s/alice.crt/junk.crt/'
 rule 5:23 'participant "bob" has the same key as "alice" (line 4)' '5s/bob.crt/alice.crt/'
-rule 6:3 'duplicate key "alice" (first at line 4)' '6s/carol: { certificate: ids.carol.crt }/alice: { certificate: ids\/bob.crt }/'
+rule 6:3 'duplicate key "alice" (first at line 4)' \
+	'6s/carol: { certificate: ids.carol.crt }/alice: { certificate: ids\/bob.crt }/'
 # Programs.
 rule 7:11 '"programs": expected a list, found a map' '7s/.*/programs: {}/;8,12d'
 rule 7:11 '"programs": expected at least one program' '7s/.*/programs: []/;8,12d'
 rule 1:1 'missing key "programs"' '7,12d'
 rule 8:11 'program name "Psi" must match' '8s/psi/Psi/'
-rule 13:11 'program "psi" repeated (first at line 8, column 11)' "12a\\  - name: psi\\n    provider: carol\\n    sha256: $HEX64"
+rule 13:11 'program "psi" repeated (first at line 8, column 11)' \
+	"12a\\  - name: psi\\n    provider: carol\\n    sha256: $HEX64"
 rule 8:5 'program: missing key "provider"' '9d'
 rule 9:15 'unknown participant "carl"; did you mean "carol"?' '9s/carol/carl/'
 rule 9:15 'unknown participant "zed"' '9s/carol/zed/'
 rule 11:5 'program: exactly one of "wasm" or "sha256" is required' "10a\\    sha256: $HEX64"
 rule 8:5 'program: exactly one of "wasm" or "sha256" is required' '10d'
 rule 10:11 'cannot read program "programs/nope.wasm"' '10s/psi.wasm/nope.wasm/'
-rule 10:13 '"sha256": expected 64 hex digits (SHA-256), found 3 characters' '10s/.*/    sha256: abc/'
+rule 10:13 '"sha256": expected 64 hex digits (SHA-256), found 3 characters' \
+	'10s/.*/    sha256: abc/'
 rule 11:5 'unknown key "raeds"; did you mean "reads"?' '11s/reads/raeds/'
 rule 11:13 '"reads": invalid path "input/": expected an absolute path' '11s#/input/#input/#'
 rule 11:13 '"reads": invalid path "/input/../x/": ".." component' '11s#/input/#/input/../x/#'
 rule 11:13 '"reads": invalid path "/input//": empty component' '11s#/input/#/input//#'
 rule 11:13 '"reads": invalid path "/./input/": "." component' '11s#/input/#/./input/#'
-rule 11:22 'reads "/input/" repeated (first at line 11, column 13)' '11s#\[/input/\]#[/input/, /input/]#'
+rule 11:22 'reads "/input/" repeated (first at line 11, column 13)' \
+	'11s#\[/input/\]#[/input/, /input/]#'
 rule 11:12 '"reads": expected a list, found a scalar' '11s#\[/input/\]#/input/#'
 rule 12:14 '"writes": invalid path "/out put/": only printable ASCII' '12s#/output/#"/out put/"#'
 rule 13:11 '"args": expected a list, found a scalar' '12a\    args: --verbose'
@@ -84,7 +88,8 @@ rule 14:5 'input: missing key "from"' '15d'
 rule 14:5 'input: missing key "path"' '14s/path: .input.a.csv/sha256: x/'
 rule 16:15 '"max_size": invalid size "64MB": unknown unit "MB" (expected B, KiB, MiB or GiB)' \
 	'15a\    max_size: 64MB'
-rule 16:15 '"max_size": invalid size "99999999999GiB": larger than' '15a\    max_size: 99999999999GiB'
+rule 16:15 '"max_size": invalid size "99999999999GiB": larger than' \
+	'15a\    max_size: 99999999999GiB'
 rule 16:15 '"max_size": invalid size "-1"' '15a\    max_size: -1'
 rule 16:15 '"max_size": 0 is out of range' '15a\    max_size: 0'
 rule 16:13 '"sha256": expected 64 hex digits' '15a\    sha256: xyz'
@@ -108,7 +113,8 @@ rule 19:11 'output path "/output/r.csv" repeated (first at line 17, column 11)' 
 	'$a\  - path: /output/r.csv\n    to: [carol]'
 # Limits and options.
 rule 19:19 '"memory": invalid size "1TiB": unknown unit "TiB"' '$a\limits: { memory: 1TiB }'
-rule 19:19 '"memory": 1024 is out of range (expected 65536 to 4294967296)' '$a\limits: { memory: 1KiB }'
+rule 19:19 '"memory": 1024 is out of range (expected 65536 to 4294967296)' \
+	'$a\limits: { memory: 1KiB }'
 rule 19:20 '"timeout": invalid duration "10d": unknown unit "d" (expected s, m or h)' \
 	'$a\limits: { timeout: 10d }'
 rule 19:20 '"timeout": 0 is out of range' '$a\limits: { timeout: 0s }'
@@ -142,15 +148,20 @@ rule 20:14 'backend "cca" has no reference measurements' \
 rule 20:3 'unknown key "backend"; did you mean "backends"?' '$a\runtime:\n  backend: [sim]'
 # Consent.
 rule 19:29 'unknown participant "dave"' '$a\consent: { signers: [alice, dave] }'
-rule 19:46 '"threshold": 3 is out of range (expected 1 to 2)' '$a\consent: { signers: [alice, bob], threshold: 3 }'
+rule 19:46 '"threshold": 3 is out of range (expected 1 to 2)' \
+	'$a\consent: { signers: [alice, bob], threshold: 3 }'
 rule 19:23 '"threshold": 0 is out of range (expected 1 to 3)' '$a\consent: { threshold: 0 }'
-rule 19:23 '"threshold": invalid number "most": expected a decimal number' '$a\consent: { threshold: most }'
+rule 19:23 '"threshold": invalid number "most": expected a decimal number' \
+	'$a\consent: { threshold: most }'
 rule 19:21 '"signers": expected all or a list of participants, found "everyone"' \
 	'$a\consent: { signers: everyone }'
-rule 19:29 'signers "alice" repeated (first at line 19, column 22)' '$a\consent: { signers: [alice, alice] }'
+rule 19:29 'signers "alice" repeated (first at line 19, column 22)' \
+	'$a\consent: { signers: [alice, alice] }'
 # Expiry.
-rule 19:10 '"expires": invalid time "2027-06-30": expected YYYY-MM-DDTHH:MM:SSZ' '$a\expires: 2027-06-30'
-rule 19:10 '"expires": invalid time "2027-06-30T00:00:00+02:00"' '$a\expires: 2027-06-30T00:00:00+02:00'
+rule 19:10 '"expires": invalid time "2027-06-30": expected YYYY-MM-DDTHH:MM:SSZ' \
+	'$a\expires: 2027-06-30'
+rule 19:10 '"expires": invalid time "2027-06-30T00:00:00+02:00"' \
+	'$a\expires: 2027-06-30T00:00:00+02:00'
 rule 19:10 '"expires": invalid time "2027-02-29T00:00:00Z"' '$a\expires: 2027-02-29T00:00:00Z'
 rule 19:10 '"expires": invalid time "2027-06-30T24:00:00Z"' '$a\expires: 2027-06-30T24:00:00Z'
 # YAML itself.
