@@ -251,6 +251,23 @@ static bool same_dir(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
+/* Whether the folder part of path (which has a '/') is an existing folder. */
+static bool parent_is_dir(const char *path)
+{
+	char *copy = strdup(path), *slash;
+	struct stat st;
+	bool ok;
+
+	if (!copy)
+		return false;
+	slash = strrchr(copy, '/');
+	if (slash)
+		*slash = '\0';
+	ok = slash && stat(copy, &st) == 0 && S_ISDIR(st.st_mode);
+	free(copy);
+	return ok;
+}
+
 /* A program path from the topology that init may write: relative, without
  * "..", "." or empty components. */
 static bool safe_relative(const char *p)
@@ -300,7 +317,8 @@ static int copy_wasm(struct cli_ctx *ctx, struct created *c, const struct cli_te
 			return ccctl_err_nomem();
 		have = lstat(dst, &st) == 0;
 		ccctl_buf_init(&built);
-		if (!have && same_dir(cli_template_dir(), ABS_TOP_SRCDIR "/templates")) {
+		if (!have && parent_is_dir(dst) &&
+		    same_dir(cli_template_dir(), ABS_TOP_SRCDIR "/templates")) {
 			ret = ccctl_buf_printf(&built, "%s/templates/%s/%s", ABS_TOP_BUILDDIR,
 					       t->name, p);
 			if (ret == 0 && lstat((char *)built.data, &st) == 0 && S_ISREG(st.st_mode)) {

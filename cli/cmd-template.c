@@ -308,10 +308,20 @@ static int run(struct cli_ctx *ctx)
 	}
 	for (i = 0; i < n; i++) {
 		ret = cli_template_load(&t, names[i]);
+		if (ret == CCCTL_EINVAL) {
+			/* One broken template does not hide the others. */
+			cli_warn(ctx, "skipping template \"%s\": %s", names[i], ccctl_err_msg());
+			cli_template_release(&t);
+			ret = 0;
+			continue;
+		}
 		if (ret)
 			goto out;
 		if (!ctx->json) {
-			printf("%-*s  %s\n", (int)width, t.name, t.description ? t.description : "");
+			if (t.description)
+				printf("%-*s  %s\n", (int)width, t.name, t.description);
+			else
+				printf("%s\n", t.name);
 		} else {
 			item = ccctl_json_new_object();
 			if (!item) {

@@ -192,10 +192,28 @@ mkdir "$T/half2"
 CCCTL_TEMPLATE_DIR="$T/tpl" expect_exit 3 "$CCCTL" init --template broken "$T/half2"
 CHECKS=$((CHECKS + 1))
 [ -d "$T/half2" ] && [ -z "$(ls -A "$T/half2")" ] || fail "init left files in an empty folder"
+# A template without a description is listed by name alone; one whose
+# program is not built (and cannot be: no such folder) initialises with a
+# warning and "built": false.
+cp -R "$TPL_SRC/psi" "$T/tpl/plain"
+chmod -R u+w "$T/tpl"
+sed -i '/^description:/d; s|wasm: programs/psi.wasm|wasm: build/psi.wasm|' "$T/tpl/plain/topology.yaml"
+CCCTL_TEMPLATE_DIR="$T/tpl" expect_exit 0 "$CCCTL" template list
+CHECKS=$((CHECKS + 1))
+grep -qx 'plain' "$T/out" || fail "template list: 'plain' not listed by name alone"
+CCCTL_TEMPLATE_DIR="$T/tpl" expect_exit 0 "$CCCTL" template list --json
+expect_grep "$T/out" '"name": "plain"'
+CCCTL_TEMPLATE_DIR="$T/tpl" expect_exit 0 "$CCCTL" init --json --template plain "$T/plain"
+expect_grep "$T/err" "build/psi.wasm\" is not built"
+expect_grep "$T/out" '"built": false'
 # A template whose topology is not YAML: invalid input.
 mkdir -p "$T/tpl/bad"
 printf 'version: 1\nparticipants: [\n' >"$T/tpl/bad/topology.yaml"
 CCCTL_TEMPLATE_DIR="$T/tpl" expect_exit 3 "$CCCTL" init --template bad "$T/bad"
 expect_grep "$T/err" "topology.yaml"
+# ... and is skipped with a warning by template list.
+CCCTL_TEMPLATE_DIR="$T/tpl" expect_exit 0 "$CCCTL" template list
+expect_grep "$T/err" 'skipping template "bad"'
+expect_grep "$T/out" "plain"
 
 finish
