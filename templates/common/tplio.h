@@ -30,11 +30,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* printf format checking where the compiler offers it (gcc, clang). */
+#ifdef __GNUC__
+#define TPL_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define TPL_PRINTF(fmt, args)
+#endif
+
 #define TPL_EXIT_FAIL 1
 #define TPL_EXIT_INVALID 3
 #define TPL_MAX_FILE ((size_t)16 << 20) /* bytes per input file */
 #define TPL_MAX_PATH 4096
-#define TPL_MAX_FIELDS 16
 
 /* The program's name in messages; set it first thing in main(). */
 static const char *tpl_prog = "program";
@@ -48,7 +54,7 @@ struct tpl_file {
 };
 
 static inline void tpl_vdie(int status, const char *path, unsigned line, const char *fmt,
-			    va_list ap) __attribute__((format(printf, 4, 0)));
+			    va_list ap) TPL_PRINTF(4, 0);
 static inline void tpl_vdie(int status, const char *path, unsigned line, const char *fmt,
 			    va_list ap)
 {
@@ -63,9 +69,8 @@ static inline void tpl_vdie(int status, const char *path, unsigned line, const c
 }
 
 /* Exit with a message about the program's use or arguments. */
-static inline void tpl_die(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
-static inline void tpl_die(int status, const char *fmt, ...)
+static inline _Noreturn void tpl_die(int status, const char *fmt, ...) TPL_PRINTF(2, 3);
+static inline _Noreturn void tpl_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -76,9 +81,9 @@ static inline void tpl_die(int status, const char *fmt, ...)
 }
 
 /* Exit with status 3 and a message about the current line of f. */
-static inline void tpl_invalid(const struct tpl_file *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), noreturn));
-static inline void tpl_invalid(const struct tpl_file *f, const char *fmt, ...)
+static inline _Noreturn void tpl_invalid(const struct tpl_file *f, const char *fmt, ...)
+	TPL_PRINTF(2, 3);
+static inline _Noreturn void tpl_invalid(const struct tpl_file *f, const char *fmt, ...)
 {
 	va_list ap;
 
