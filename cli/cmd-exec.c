@@ -92,6 +92,48 @@ static int parse_limits(const struct cli_ctx *ctx, struct wasm_limits *lim)
 	return 0;
 }
 
+/*
+ * Instantiate the module and run its _start.  Returns the exit status for
+ * ccctl: the program's own (0-255), or EXEC_TRAP_STATUS after printing
+ * "trap: <reason>" (a resource limit at instantiation counts as a trap);
+ * a negative error code when it could not run at all.
+ */
+static int exec_instance(const struct cli_ctx *ctx, struct rt_wasi *w, struct wasm_store *store,
+			 const struct wasm_module *mod, const struct wasm_linker *linker,
+			 const char *path)
+{
+	struct wasm_instance *inst = NULL;
+	struct wasm_error err;
+	uint32_t status = 0;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	if (wasm_instantiate(&inst, store, mod, linker, &err) == 0) {
+		rc = rt_wasi_run(w, store, inst, &status, &err);
+	} else if (err.code == WASM_ERR_TRAP && err.trap == WASM_TRAP_EXIT) {
+		rc = 0; /* proc_exit in a start function */
+		status = err.exit_code;
+	} else if (err.code == WASM_ERR_TRAP || err.code == WASM_ERR_LIMIT) {
+		rc = ccctl_err_set(CCCTL_EFAIL, "trap: %s",
+				   err.msg[0] ? err.msg : wasm_trap_str(err.trap));
+	} else if (err.code == WASM_ERR_NOMEM) {
+		rc = ccctl_err_nomem();
+	} else {
+		rc = ccctl_err_set(CCCTL_EINVAL, "cannot instantiate '%s': %s", path, err.msg);
+	}
+	if (rc == CCCTL_EFAIL && (err.code == WASM_ERR_TRAP || err.code == WASM_ERR_LIMIT)) {
+		cli_error(ctx, "%s", ccctl_err_msg());
+		return EXEC_TRAP_STATUS;
+	}
+	if (rc)
+		return rc;
+	if (status > 255) {
+		cli_error(ctx, "program exit status %u is out of range", (unsigned)status);
+		return 1;
+	}
+	return (int)status;
+}
+
 static int run(struct cli_ctx *ctx)
 {
 	const char *path = ctx->argv[0];
@@ -103,9 +145,7 @@ static int run(struct cli_ctx *ctx)
 	struct wasm_module *mod = NULL;
 	struct wasm_store *store = NULL;
 	struct wasm_linker *linker = NULL;
-	struct wasm_instance *inst = NULL;
 	struct rt_wasi *w = NULL;
-	uint32_t status = 0;
 	double t0;
 	size_t nenv;
 	int rc;
@@ -160,42 +200,10 @@ static int run(struct cli_ctx *ctx)
 		goto out;
 
 	t0 = now_seconds();
-	if (wasm_instantiate(&inst, store, mod, linker, &err) != 0) {
-		if (err.code == WASM_ERR_TRAP && err.trap == WASM_TRAP_EXIT) {
-			status = err.exit_code;
-		} else if (err.code == WASM_ERR_TRAP || err.code == WASM_ERR_LIMIT) {
-			cli_error(ctx, "trap: %s", err.msg[0] ? err.msg : wasm_trap_str(err.trap));
-			rc = EXEC_TRAP_STATUS;
-			goto stats;
-		} else {
-			rc = err.code == WASM_ERR_NOMEM
-				     ? ccctl_err_nomem()
-				     : ccctl_err_set(CCCTL_EINVAL, "cannot instantiate '%s': %s",
-						     path, err.msg);
-			goto out;
-		}
-	} else {
-		rc = rt_wasi_run(w, store, inst, &status, &err);
-		if (rc == CCCTL_EFAIL && err.code == WASM_ERR_TRAP) {
-			cli_error(ctx, "%s", ccctl_err_msg());
-			rc = EXEC_TRAP_STATUS;
-			goto stats;
-		}
-		if (rc)
-			goto out;
-	}
-	if (status > 255) {
-		cli_error(ctx, "program exit status %u is out of range", (unsigned)status);
-		status = 1;
-	}
-	rc = (int)status;
-stats:
-	if (cli_opt_given(ctx, "stats")) {
-		uint64_t left = wasm_store_fuel(store);
-
+	rc = exec_instance(ctx, w, store, mod, linker, path);
+	if (rc >= 0 && cli_opt_given(ctx, "stats"))
 		fprintf(stderr, "fuel used: %llu\nwall time: %.3f s\n",
-			(unsigned long long)(lim.fuel - left), now_seconds() - t0);
-	}
+			(unsigned long long)(lim.fuel - wasm_store_fuel(store)), now_seconds() - t0);
 out:
 	wasm_linker_free(linker);
 	wasm_store_free(store);
