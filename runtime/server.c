@@ -215,7 +215,8 @@ static void *conn_main(void *arg)
 	}
 out:
 	SSL_shutdown(c->ssl);
-	SSL_free(c->ssl); /* closes the socket (BIO_CLOSE) */
+	close(SSL_get_fd(c->ssl)); /* SSL_set_fd's BIO is BIO_NOCLOSE: SSL_free keeps the fd */
+	SSL_free(c->ssl);
 	pthread_mutex_lock(&st->lock);
 	st->connections--;
 	pthread_cond_broadcast(&st->changed);
