@@ -430,7 +430,10 @@ static int attest(struct cli_session *s)
 		curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, on_data);
 		curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, &k);
 		curl_easy_setopt(s->curl, CURLOPT_HEADERFUNCTION, on_header);
+		/* Close it: the pinned requests cannot reuse it (other options). */
+		curl_easy_setopt(s->curl, CURLOPT_FORBID_REUSE, 1L);
 		rc = perform(s, "attestation");
+		curl_easy_setopt(s->curl, CURLOPT_FORBID_REUSE, 0L);
 		curl_easy_setopt(s->curl, CURLOPT_HEADERFUNCTION, NULL);
 		curl_easy_setopt(s->curl, CURLOPT_HEADERDATA, NULL);
 		if (rc == 0 && k.overflow)
