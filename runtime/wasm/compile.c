@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * compile.c - validate a function body and translate it, in the same pass,
- * into the interpreter's cell code.
+ * into the interpreter's three-address cell code.
  *
  * The validator follows the algorithm of the spec's appendix: a stack of
  * operand types (0 = unknown, in unreachable code) and a stack of control
- * frames.  Because the operand height is known statically at every
- * reachable point, branches are compiled with their target offset, the
- * height to cut the stack to and the number of values to carry.  Code that
- * cannot be reached is validated but not emitted.  Fuel is charged by a
- * FUEL cell at the start of every straight-line run (function entry, loop
- * header, else arm, block end), counting the instructions of that run.
+ * frames.  The operand height is known statically at every reachable
+ * point, so each stack position has a fixed frame slot (base + height) and
+ * instructions are compiled to "slot d = slot a op slot b".  Beside each
+ * type the compiler keeps where the value is: in its home slot (TEMP), still
+ * in a local (LOCAL: local.get emits nothing) or a constant (CONST).  Such
+ * pending values are written to their home slots ("flushed") before
+ * anything that needs the canonical layout: control instructions, calls,
+ * and a local.set of a local they still refer to.  A result consumed by
+ * local.set is written straight into the local; an i32 comparison consumed
+ * by br_if/if becomes a compare-and-branch; i32 ops with a constant
+ * operand use immediate forms.  Code that cannot be reached is validated
+ * but not emitted.  Fuel is charged by a FUEL cell at the start of every
+ * straight-line run (function entry, loop header, else arm, block end),
+ * counting the wasm instructions of that run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +36,21 @@ struct ctl {
 	enum wasm_valtype single;
 	uint32_t height; /* operand height below the params */
 	size_t start;    /* loop: target cell */
-	size_t else_fix; /* if: cell of the BR_UNLESS offset, NOLINK when done */
+	size_t else_fix; /* if: cell of the branch offset to the else arm, NOLINK when done */
 	size_t chain;    /* forward branch offset cells to patch, linked */
+};
+
+enum loc_kind { LOC_TEMP, LOC_LOCAL, LOC_CONST };
+
+/* Where an operand-stack value is. */
+struct loc {
+	uint8_t kind;
+	uint64_t v; /* local index or constant bits */
+};
+
+struct popped {
+	struct loc loc;
+	uint32_t idx; /* stack index it had */
 };
 
 struct comp {
@@ -39,6 +60,7 @@ struct comp {
 	union wasm_cell *code;
 	size_t n, cap;
 	uint8_t *vs;
+	struct loc *ls;
 	uint32_t nvs, capvs, maxvs;
 	struct ctl *cs;
 	uint32_t ncs, capcs;
@@ -48,6 +70,15 @@ struct comp {
 	uint32_t funcidx;
 	size_t fuel_cell;
 	bool seg_new;
+	/* operands popped by the current instruction, in pop order */
+	struct popped pop[4];
+	uint32_t npop;
+	/* lowest stack index that may hold a pending (non-TEMP) value */
+	uint32_t pend_lo;
+	/* the last emitted op, while nothing followed it and no label intervened */
+	size_t last_op, last_dst;
+	uint32_t last_idx;
+	unsigned last_code;
 };
 
 /* Numeric instruction signatures: operand 1, operand 2 (or 0), result. */
@@ -149,6 +180,11 @@ static bool live(const struct comp *c)
 	return f->emit && !f->unreachable;
 }
 
+static uint32_t home(const struct comp *c, uint32_t idx)
+{
+	return c->nlocals + idx;
+}
+
 static bool reserve(struct comp *c, size_t k)
 {
 	if (c->n + k > c->cap) {
@@ -165,11 +201,13 @@ static bool reserve(struct comp *c, size_t k)
 	return true;
 }
 
-/* Append cells unconditionally (callers check live()). */
+/* Append an op cell (callers check live()); forgets the last op. */
 static bool put_op(struct comp *c, unsigned op)
 {
 	if (!reserve(c, 1))
 		return false;
+	c->last_op = NOLINK;
+	c->last_dst = NOLINK;
 	c->code[c->n++].op = c->lbl[op];
 	return true;
 }
@@ -180,6 +218,24 @@ static bool put_u64(struct comp *c, uint64_t v)
 		return false;
 	c->code[c->n++].u64 = v;
 	return true;
+}
+
+static bool put_2(struct comp *c, uint32_t a, uint32_t b)
+{
+	if (!reserve(c, 1))
+		return false;
+	c->code[c->n].u64 = 0;
+	c->code[c->n].s[0] = a;
+	c->code[c->n].s[1] = b;
+	c->n++;
+	return true;
+}
+
+/* Forget the last op: a label follows, values may arrive from elsewhere. */
+static void label_here(struct comp *c)
+{
+	c->last_op = NOLINK;
+	c->last_dst = NOLINK;
 }
 
 /* Count one instruction towards the current straight-line run. */
@@ -194,20 +250,6 @@ static bool tick(struct comp *c)
 		c->seg_new = false;
 	}
 	c->code[c->fuel_cell].u64++;
-	return true;
-}
-
-/* An op with up to two immediates, only in live code. */
-static bool emit(struct comp *c, unsigned op, int nimm, uint64_t a, uint64_t b)
-{
-	if (!live(c))
-		return true;
-	if (!put_op(c, op))
-		return false;
-	if (nimm > 0 && !put_u64(c, a))
-		return false;
-	if (nimm > 1 && !put_u64(c, b))
-		return false;
 	return true;
 }
 
@@ -237,37 +279,64 @@ static void patch_chain(struct comp *c, size_t head, size_t target)
 
 /* ---- operand and control stacks --------------------------------------- */
 
-static bool push(struct comp *c, uint8_t t)
+static bool push_loc(struct comp *c, uint8_t t, uint8_t kind, uint64_t v)
 {
 	if (c->nvs == c->capvs) {
 		uint32_t cap = c->capvs ? c->capvs * 2 : 64;
 		uint8_t *p = realloc(c->vs, cap);
+		struct loc *q;
 		if (!p)
 			return fail(c, WASM_ERR_NOMEM, "out of memory");
 		c->vs = p;
+		q = realloc(c->ls, cap * sizeof(*q));
+		if (!q)
+			return fail(c, WASM_ERR_NOMEM, "out of memory");
+		c->ls = q;
 		c->capvs = cap;
 	}
-	c->vs[c->nvs++] = t;
+	if (kind != LOC_TEMP && c->nvs < c->pend_lo)
+		c->pend_lo = c->nvs;
+	c->vs[c->nvs] = t;
+	c->ls[c->nvs].kind = kind;
+	c->ls[c->nvs].v = v;
+	c->nvs++;
 	if (c->nvs > c->maxvs)
 		c->maxvs = c->nvs;
 	return true;
 }
 
-/* Pop one operand of type want (0 = any); *got receives its type. */
+static bool push(struct comp *c, uint8_t t)
+{
+	return push_loc(c, t, LOC_TEMP, 0);
+}
+
+/* Pop one operand of type want (0 = any); *got receives its type.  The
+ * location is recorded in c->pop for the instruction's emission. */
 static bool pop(struct comp *c, uint8_t want, uint8_t *got)
 {
 	struct ctl *f = &c->cs[c->ncs - 1];
 	uint8_t t;
+	struct popped *p = c->npop < 4 ? &c->pop[c->npop++] : NULL;
 
 	if (c->nvs == f->height) {
 		if (f->unreachable) {
 			if (got)
 				*got = want;
+			if (p) {
+				p->loc.kind = LOC_TEMP;
+				p->idx = c->nvs;
+			}
 			return true;
 		}
 		return invalid(c, "type mismatch: operand stack empty");
 	}
 	t = c->vs[--c->nvs];
+	if (c->pend_lo > c->nvs)
+		c->pend_lo = c->nvs;
+	if (p) {
+		p->loc = c->ls[c->nvs];
+		p->idx = c->nvs;
+	}
 	if (want && t && t != want)
 		return invalid(c, "type mismatch");
 	if (got)
@@ -289,6 +358,133 @@ static bool push_types(struct comp *c, const enum wasm_valtype *ts, uint32_t n)
 		if (!push(c, (uint8_t)ts[i]))
 			return false;
 	return true;
+}
+
+/* Write the pending value at stack index i to its home slot. */
+static bool materialise(struct comp *c, uint32_t i)
+{
+	struct loc *l = &c->ls[i];
+
+	if (l->kind == LOC_LOCAL) {
+		if (!put_op(c, IOP_COPY) || !put_2(c, home(c, i), (uint32_t)l->v))
+			return false;
+	} else if (l->kind == LOC_CONST) {
+		if (!put_op(c, IOP_CONST) || !put_2(c, home(c, i), 0) || !put_u64(c, l->v))
+			return false;
+	}
+	l->kind = LOC_TEMP;
+	return true;
+}
+
+/* Give every stack value its home slot (live code only). */
+static bool flush_all(struct comp *c)
+{
+	if (live(c)) {
+		for (uint32_t i = c->pend_lo; i < c->nvs; i++)
+			if (c->ls[i].kind != LOC_TEMP && !materialise(c, i))
+				return false;
+	} else {
+		for (uint32_t i = c->pend_lo; i < c->nvs; i++)
+			c->ls[i].kind = LOC_TEMP;
+	}
+	c->pend_lo = c->nvs;
+	return true;
+}
+
+/* Before local x changes: values still reading x get their home slots.
+ * The scan is kept short by flushing everything when it would be long. */
+static bool flush_local(struct comp *c, uint32_t x)
+{
+	if (c->nvs - c->pend_lo > 32)
+		return flush_all(c);
+	for (uint32_t i = c->pend_lo; i < c->nvs; i++)
+		if (c->ls[i].kind == LOC_LOCAL && c->ls[i].v == x && !materialise(c, i))
+			return false;
+	return true;
+}
+
+/* Slot of popped operand k, materialising a constant into its home slot. */
+static bool opnd(struct comp *c, uint32_t k, uint32_t *slot)
+{
+	struct popped *p = &c->pop[k];
+
+	switch (p->loc.kind) {
+	case LOC_LOCAL:
+		*slot = (uint32_t)p->loc.v;
+		return true;
+	case LOC_CONST:
+		*slot = home(c, p->idx);
+		return put_op(c, IOP_CONST) && put_2(c, *slot, 0) && put_u64(c, p->loc.v);
+	default:
+		*slot = home(c, p->idx);
+		return true;
+	}
+}
+
+/* Record the op just emitted at cell op_at as producing the top value. */
+static void produced(struct comp *c, size_t op_at, unsigned code)
+{
+	c->last_op = op_at;
+	c->last_dst = op_at + 1;
+	c->last_idx = c->nvs - 1;
+	c->last_code = code;
+}
+
+/*
+ * Emit op with operands popped (pop[] in pop order: the last operand
+ * first) and, if has_result, a result pushed already: {d,a} {b,-} for
+ * two operands, {d,a} for one, {d} for none; then nimm immediates.
+ */
+static bool emit_op(struct comp *c, unsigned op, uint32_t nin, bool has_result, int nimm,
+		    uint64_t i0, uint64_t i1)
+{
+	uint32_t s[3] = { 0, 0, 0 }, d = 0;
+	size_t at;
+
+	if (!live(c))
+		return true;
+	for (uint32_t k = 0; k < nin; k++)
+		if (!opnd(c, nin - 1 - k, &s[k]))
+			return false;
+	if (has_result)
+		d = home(c, c->nvs - 1);
+	at = c->n;
+	if (!put_op(c, op))
+		return false;
+	if (has_result) {
+		if (!put_2(c, d, s[0]) || (nin > 1 && !put_2(c, s[1], s[2])))
+			return false;
+	} else if (nin > 0) {
+		if (!put_2(c, s[0], s[1]) || (nin > 2 && !put_2(c, s[2], 0)))
+			return false;
+	}
+	if (nimm > 0 && !put_u64(c, i0))
+		return false;
+	if (nimm > 1 && !put_u64(c, i1))
+		return false;
+	if (has_result)
+		produced(c, at, op);
+	return true;
+}
+
+/* A numeric instruction whose operands were popped and result pushed. */
+static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
+{
+	if (live(c) && nin == 2 && ((op >= 0x46 && op <= 0x4f) || (op >= 0x6a && op <= 0x78)) &&
+	    c->pop[0].loc.kind == LOC_CONST) {
+		/* i32 op with a constant right operand: immediate form */
+		uint32_t a;
+		size_t at;
+		if (!opnd(c, 1, &a))
+			return false;
+		at = c->n;
+		if (!put_op(c, IOP_I32_IMM_BASE + (op - 0x46u)) ||
+		    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, (uint32_t)c->pop[0].loc.v))
+			return false;
+		produced(c, at, IOP_I32_IMM_BASE + (op - 0x46u));
+		return true;
+	}
+	return emit_op(c, op, nin, true, 0, 0, 0);
 }
 
 static bool push_ctl(struct comp *c, uint8_t kind, const struct wasm_functype *ft,
@@ -351,11 +547,14 @@ static bool set_unreachable(struct comp *c)
 	struct ctl *f = &c->cs[c->ncs - 1];
 
 	c->nvs = f->height;
+	if (c->pend_lo > c->nvs)
+		c->pend_lo = c->nvs;
 	f->unreachable = true;
 	return true;
 }
 
-/* Check the top operands against ts, leaving them (typed) on the stack. */
+/* Check the top operands against ts, leaving them (typed, in their home
+ * slots: callers flush first) on the stack. */
 static bool check_top(struct comp *c, const enum wasm_valtype *ts, uint32_t n)
 {
 	return pop_types(c, ts, n) && push_types(c, ts, n);
@@ -426,30 +625,123 @@ static struct ctl *label(struct comp *c, uint32_t l)
 	return &c->cs[c->ncs - 1 - l];
 }
 
-/* Emit an unconditional or conditional branch to f (live code only). */
-static bool emit_branch(struct comp *c, struct ctl *f, bool cond)
+/* Inverse of an i32 comparison opcode (0x46..0x4f). */
+static uint8_t cmp_inverse(uint8_t op)
+{
+	static const uint8_t inv[10] = { 0x47, 0x46, 0x4e, 0x4f, 0x4c, 0x4d, 0x4a, 0x4b, 0x48, 0x49 };
+
+	return inv[op - 0x46];
+}
+
+/*
+ * The condition just popped (pop[0]) was computed by the last op, an i32
+ * comparison or eqz: remove that op and return it through *op with its
+ * operands, so the caller can branch on the comparison directly.
+ * *kind: 1 = compare {a,b}, 2 = compare with immediate {a} imm, 3 = eqz {a}.
+ */
+static bool take_compare(struct comp *c, int *kind, uint8_t *op, uint32_t *a, uint32_t *b,
+			 uint64_t *imm)
+{
+	unsigned code = c->last_code;
+	const union wasm_cell *cell;
+
+	if (c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
+	    c->pop[0].idx != c->last_idx)
+		return false;
+	cell = &c->code[c->last_op];
+	if (code >= 0x46 && code <= 0x4f) {
+		*kind = 1;
+		*op = (uint8_t)code;
+		*a = cell[1].s[1];
+		*b = cell[2].s[0];
+	} else if (code >= IOP_I32_IMM_BASE && code <= IOP_I32_IMM_BASE + (0x4f - 0x46)) {
+		*kind = 2;
+		*op = (uint8_t)(code - IOP_I32_IMM_BASE + 0x46);
+		*a = cell[1].s[1];
+		*imm = cell[2].u64;
+	} else if (code == 0x45) {
+		*kind = 3;
+		*op = 0x45;
+		*a = cell[1].s[1];
+	} else {
+		return false;
+	}
+	c->n = c->last_op;
+	c->last_op = NOLINK;
+	c->last_dst = NOLINK;
+	return true;
+}
+
+/*
+ * Emit a branch to f; cond: br_if with its condition in pop[0] (already
+ * popped), negate: branch when the condition is false (if).  Stack values
+ * must be in their home slots.
+ */
+static bool emit_branch(struct comp *c, struct ctl *f, bool cond, bool negate, size_t *off_cell)
 {
 	const enum wasm_valtype *ts;
-	uint32_t n, cur, dst;
+	uint32_t n, cur, dst, cs = 0, a, b;
+	uint64_t imm = 0;
+	int kind;
+	uint8_t op;
 
 	if (!live(c))
 		return true;
 	label_types(f, &ts, &n);
-	cur = c->nlocals + c->nvs; /* operand height at the branch (cond popped) */
-	dst = c->nlocals + f->height;
-	if (!cond && f->kind == 0)
-		return put_op(c, IOP_RETURN) && put_u64(c, f->nresults);
-	if (cur == dst + n) {
-		return put_op(c, cond ? IOP_BR_IF : IOP_BR) && put_target(c, f);
+	cur = home(c, c->nvs); /* operand height at the branch (condition popped) */
+	dst = home(c, f->height);
+	if (!cond) {
+		if (f->kind == 0)
+			return put_op(c, IOP_RETURN) && put_2(c, cur - n, n);
+		if (cur == dst + n)
+			return put_op(c, IOP_BR) && put_target(c, f);
+		return put_op(c, IOP_BR_MOVE) && put_target(c, f) && put_2(c, dst, cur - n) &&
+		       put_u64(c, n);
 	}
-	return put_op(c, cond ? IOP_BR_IF_MOVE : IOP_BR_MOVE) && put_target(c, f) &&
-	       put_u64(c, dst) && put_u64(c, n);
+	if ((cur == dst + n || negate) && take_compare(c, &kind, &op, &a, &b, &imm)) {
+		if (kind == 3) {
+			/* eqz: branch when a is zero (or, negated, non-zero) */
+			if (!put_op(c, negate ? IOP_BR_IF : IOP_BR_IF_NOT))
+				return false;
+			*off_cell = c->n;
+			return put_target(c, f) && put_2(c, a, 0);
+		}
+		if (negate)
+			op = cmp_inverse(op);
+		if (kind == 1) {
+			if (!put_op(c, IOP_CMP_BR_BASE + (op - 0x46u)))
+				return false;
+			*off_cell = c->n;
+			return put_target(c, f) && put_2(c, a, b);
+		}
+		/* compare with an immediate */
+		if (!put_op(c, IOP_CMPI_BR_BASE + (op - 0x46u)))
+			return false;
+		*off_cell = c->n;
+		return put_target(c, f) && put_2(c, a, 0) && put_u64(c, imm);
+	}
+	if (!opnd(c, 0, &cs))
+		return false;
+	if (negate) {
+		if (!put_op(c, IOP_BR_IF_NOT))
+			return false;
+		*off_cell = c->n;
+		return put_target(c, f) && put_2(c, cs, 0);
+	}
+	if (cur == dst + n) {
+		if (!put_op(c, IOP_BR_IF))
+			return false;
+		*off_cell = c->n;
+		return put_target(c, f) && put_2(c, cs, 0);
+	}
+	return put_op(c, IOP_BR_IF_MOVE) && put_target(c, f) && put_2(c, cs, n) &&
+	       put_2(c, dst, cur - n);
 }
 
 static bool op_br_table(struct comp *c)
 {
 	struct wasm_reader *r = c->r;
-	uint32_t n, i, arity = 0;
+	uint32_t n, i, arity = 0, idx = 0;
 	const enum wasm_valtype *ts;
 	uint32_t nts;
 	struct ctl *f;
@@ -466,7 +758,7 @@ static bool op_br_table(struct comp *c)
 	for (i = 0; i <= n; i++)
 		if (!wasm_rd_u32(r, &labels[i]))
 			goto out;
-	if (!pop(c, WASM_I32, NULL))
+	if (!pop(c, WASM_I32, NULL) || !flush_all(c))
 		goto out;
 	f = label(c, labels[n]);
 	if (!f)
@@ -488,11 +780,12 @@ static bool op_br_table(struct comp *c)
 			goto out;
 	}
 	if (live(c)) {
-		if (!put_op(c, IOP_BR_TABLE) || !put_u64(c, n) || !put_u64(c, arity))
+		if (!opnd(c, 0, &idx) || !put_op(c, IOP_BR_TABLE) || !put_2(c, idx, arity) ||
+		    !put_2(c, home(c, c->nvs) - arity, n))
 			goto out;
 		for (i = 0; i <= n; i++) {
 			struct ctl *g = &c->cs[c->ncs - 1 - labels[i]];
-			if (!put_target(c, g) || !put_u64(c, c->nlocals + g->height))
+			if (!put_target(c, g) || !put_2(c, home(c, g->height), 0))
 				goto out;
 		}
 	}
@@ -528,11 +821,11 @@ static bool op_memory(struct comp *c, uint8_t op)
 	if (op <= 0x35) {
 		if (!pop(c, WASM_I32, NULL) || !push(c, t))
 			return false;
-	} else {
-		if (!pop(c, t, NULL) || !pop(c, WASM_I32, NULL))
-			return false;
+		return emit_op(c, op, 1, true, 1, offset, 0);
 	}
-	return emit(c, op, 1, offset, 0);
+	if (!pop(c, t, NULL) || !pop(c, WASM_I32, NULL))
+		return false;
+	return emit_op(c, op, 2, false, 1, offset, 0);
 }
 
 static bool table_idx(struct comp *c, uint32_t *idx)
@@ -544,35 +837,48 @@ static bool table_idx(struct comp *c, uint32_t *idx)
 	return true;
 }
 
+static bool zero_byte(struct comp *c)
+{
+	uint8_t zero;
+
+	if (!wasm_rd_u8(c->r, &zero))
+		return false;
+	if (zero != 0)
+		return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
+	return true;
+}
+
+static bool pop3_i32(struct comp *c)
+{
+	return pop(c, WASM_I32, NULL) && pop(c, WASM_I32, NULL) && pop(c, WASM_I32, NULL);
+}
+
 static bool op_fc(struct comp *c)
 {
 	uint32_t sub, a, b;
 	const struct wasm_module *m = c->m;
-	uint8_t zero;
+	unsigned op;
 
 	if (!wasm_rd_u32(c->r, &sub))
 		return false;
+	op = IOP_FC_BASE + sub;
 	switch (sub) {
 	case 0 ... 7: {
 		static const char sig[8][2] = { "fi", "fi", "Fi", "Fi", "fI", "fI", "FI", "FI" };
 		if (!pop(c, letter_type(sig[sub][0]), NULL) || !push(c, letter_type(sig[sub][1])))
 			return false;
-		return emit(c, IOP_FC_BASE + sub, 0, 0, 0);
+		return emit_op(c, op, 1, true, 0, 0, 0);
 	}
 	case 8: /* memory.init */
-		if (!wasm_rd_u32(c->r, &a) || !wasm_rd_u8(c->r, &zero))
-			return false;
-		if (zero != 0)
-			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
-		if (!need_memory(c))
+		if (!wasm_rd_u32(c->r, &a) || !zero_byte(c) || !need_memory(c))
 			return false;
 		if (!m->has_datacount)
 			return fail(c, WASM_ERR_MALFORMED, "data count section required");
 		if (a >= m->datacount)
 			return invalid(c, "unknown data segment");
-		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
+		if (!pop3_i32(c))
 			return false;
-		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+		return emit_op(c, op, 3, false, 1, a, 0);
 	case 9: /* data.drop */
 		if (!wasm_rd_u32(c->r, &a))
 			return false;
@@ -580,31 +886,15 @@ static bool op_fc(struct comp *c)
 			return fail(c, WASM_ERR_MALFORMED, "data count section required");
 		if (a >= m->datacount)
 			return invalid(c, "unknown data segment");
-		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+		return emit_op(c, op, 0, false, 1, a, 0);
 	case 10: /* memory.copy */
-		if (!wasm_rd_u8(c->r, &zero))
+		if (!zero_byte(c) || !zero_byte(c) || !need_memory(c) || !pop3_i32(c))
 			return false;
-		if (zero != 0)
-			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
-		if (!wasm_rd_u8(c->r, &zero))
-			return false;
-		if (zero != 0)
-			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
-		if (!need_memory(c))
-			return false;
-		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
-			return false;
-		return emit(c, IOP_FC_BASE + sub, 0, 0, 0);
+		return emit_op(c, op, 3, false, 0, 0, 0);
 	case 11: /* memory.fill */
-		if (!wasm_rd_u8(c->r, &zero))
+		if (!zero_byte(c) || !need_memory(c) || !pop3_i32(c))
 			return false;
-		if (zero != 0)
-			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
-		if (!need_memory(c))
-			return false;
-		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
-			return false;
-		return emit(c, IOP_FC_BASE + sub, 0, 0, 0);
+		return emit_op(c, op, 3, false, 0, 0, 0);
 	case 12: /* table.init elem table */
 		if (!wasm_rd_u32(c->r, &a) || !table_idx(c, &b))
 			return false;
@@ -612,41 +902,41 @@ static bool op_fc(struct comp *c)
 			return invalid(c, "unknown elem segment");
 		if (m->elems[a].type != m->tables[b].elem)
 			return invalid(c, "type mismatch: table.init");
-		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
+		if (!pop3_i32(c))
 			return false;
-		return emit(c, IOP_FC_BASE + sub, 2, a, b);
+		return emit_op(c, op, 3, false, 2, a, b);
 	case 13: /* elem.drop */
 		if (!wasm_rd_u32(c->r, &a))
 			return false;
 		if (a >= m->nelems)
 			return invalid(c, "unknown elem segment");
-		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+		return emit_op(c, op, 0, false, 1, a, 0);
 	case 14: /* table.copy dst src */
 		if (!table_idx(c, &a) || !table_idx(c, &b))
 			return false;
 		if (m->tables[a].elem != m->tables[b].elem)
 			return invalid(c, "type mismatch: table.copy");
-		if (!pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL) || !pop(c, WASM_I32, NULL))
+		if (!pop3_i32(c))
 			return false;
-		return emit(c, IOP_FC_BASE + sub, 2, a, b);
+		return emit_op(c, op, 3, false, 2, a, b);
 	case 15: /* table.grow */
 		if (!table_idx(c, &a))
 			return false;
 		if (!pop(c, WASM_I32, NULL) || !pop(c, (uint8_t)m->tables[a].elem, NULL) ||
 		    !push(c, WASM_I32))
 			return false;
-		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+		return emit_op(c, op, 2, true, 1, a, 0);
 	case 16: /* table.size */
 		if (!table_idx(c, &a) || !push(c, WASM_I32))
 			return false;
-		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+		return emit_op(c, op, 0, true, 1, a, 0);
 	case 17: /* table.fill */
 		if (!table_idx(c, &a))
 			return false;
 		if (!pop(c, WASM_I32, NULL) || !pop(c, (uint8_t)m->tables[a].elem, NULL) ||
 		    !pop(c, WASM_I32, NULL))
 			return false;
-		return emit(c, IOP_FC_BASE + sub, 1, a, 0);
+		return emit_op(c, op, 3, false, 1, a, 0);
 	default:
 		return fail(c, WASM_ERR_MALFORMED, "illegal opcode 0xfc");
 	}
@@ -666,14 +956,16 @@ static bool op_end(struct comp *c, bool *done)
 			if (f->params[i] != results_of(f)[i])
 				return invalid(c, "type mismatch: if without else");
 	}
-	if (!pop_types(c, results_of(f), f->nresults))
+	if (!flush_all(c) || !pop_types(c, results_of(f), f->nresults))
 		return false;
 	if (c->nvs != f->height)
 		return invalid(c, "type mismatch: values remaining on the stack at end of block");
 	saved = *f;
+	label_here(c);
 	if (saved.kind == 0) {
 		patch_chain(c, saved.chain, c->n);
-		if (saved.emit && (!put_op(c, IOP_RETURN) || !put_u64(c, saved.nresults)))
+		if (saved.emit && (!put_op(c, IOP_RETURN) ||
+				   !put_2(c, home(c, 0), saved.nresults)))
 			return false;
 		c->ncs--;
 		*done = true;
@@ -694,12 +986,13 @@ static bool op_else(struct comp *c)
 
 	if (f->kind != 0x04)
 		return invalid(c, "else without if");
-	if (!pop_types(c, results_of(f), f->nresults))
+	if (!flush_all(c) || !pop_types(c, results_of(f), f->nresults))
 		return false;
 	if (c->nvs != f->height)
 		return invalid(c, "type mismatch: values remaining on the stack at else");
 	if (live(c) && (!put_op(c, IOP_BR) || !put_target(c, f)))
 		return false;
+	label_here(c);
 	if (f->else_fix != NOLINK) {
 		c->code[f->else_fix].i64 = (int64_t)c->n - (int64_t)f->else_fix;
 		f->else_fix = NOLINK;
@@ -711,9 +1004,31 @@ static bool op_else(struct comp *c)
 	return push_types(c, f->params, f->nparams);
 }
 
-static bool op_call(struct comp *c, const struct wasm_functype *ft)
+/* call / call_indirect: the arguments sit in their home slots, the callee's
+ * frame starts at the first of them. */
+static bool op_call(struct comp *c, const struct wasm_functype *ft, unsigned iop, uint64_t i0,
+		    uint64_t i1, bool indirect)
 {
-	return pop_types(c, ft->params, ft->nparams) && push_types(c, ft->results, ft->nresults);
+	uint32_t idx = 0, argbase;
+
+	if (indirect && !pop(c, WASM_I32, NULL))
+		return false;
+	if (!flush_all(c))
+		return false;
+	if (indirect && live(c) && !opnd(c, 0, &idx))
+		return false;
+	if (!pop_types(c, ft->params, ft->nparams))
+		return false;
+	argbase = home(c, c->nvs);
+	if (!push_types(c, ft->results, ft->nresults))
+		return false;
+	if (!live(c))
+		return true;
+	if (!put_op(c, iop) || !put_u64(c, i0))
+		return false;
+	if (indirect)
+		return put_u64(c, i1) && put_2(c, argbase, idx);
+	return put_2(c, argbase, 0);
 }
 
 static bool op_select(struct comp *c, bool typed)
@@ -737,7 +1052,7 @@ static bool op_select(struct comp *c, bool typed)
 		if (!pop(c, WASM_I32, NULL) || !pop(c, (uint8_t)t, NULL) ||
 		    !pop(c, (uint8_t)t, NULL) || !push(c, (uint8_t)t))
 			return false;
-		return emit(c, IOP_SELECT, 0, 0, 0);
+		return emit_op(c, IOP_SELECT, 3, true, 0, 0, 0);
 	}
 	if (!pop(c, WASM_I32, NULL) || !pop(c, 0, &t1) || !pop(c, 0, &t2))
 		return false;
@@ -748,7 +1063,7 @@ static bool op_select(struct comp *c, bool typed)
 		return invalid(c, "type mismatch: select operands differ");
 	if (!push(c, t1 ? t1 : t2))
 		return false;
-	return emit(c, IOP_SELECT, 0, 0, 0);
+	return emit_op(c, IOP_SELECT, 3, true, 0, 0, 0);
 }
 
 static bool local_idx(struct comp *c, uint32_t *idx)
@@ -769,6 +1084,35 @@ static bool global_idx(struct comp *c, uint32_t *idx)
 	return true;
 }
 
+/* local.set / local.tee x of the value popped into pop[0]. */
+static bool op_local_set(struct comp *c, uint32_t x, bool tee)
+{
+	struct popped *p = &c->pop[0];
+
+	if (live(c)) {
+		bool fresh = p->loc.kind == LOC_TEMP && c->last_dst != NOLINK &&
+			     c->last_idx == p->idx;
+		if (!flush_local(c, x))
+			return false;
+		if (fresh && c->last_dst != NOLINK) {
+			/* the op that computed the value writes the local directly */
+			c->code[c->last_dst].s[0] = x;
+			c->last_op = NOLINK;
+			c->last_dst = NOLINK;
+		} else if (p->loc.kind == LOC_CONST) {
+			if (!put_op(c, IOP_CONST) || !put_2(c, x, 0) || !put_u64(c, p->loc.v))
+				return false;
+		} else {
+			uint32_t src = p->loc.kind == LOC_LOCAL ? (uint32_t)p->loc.v : home(c, p->idx);
+			if (src != x && (!put_op(c, IOP_COPY) || !put_2(c, x, src)))
+				return false;
+		}
+	}
+	if (tee)
+		return push_loc(c, (uint8_t)c->locals[x], LOC_LOCAL, x);
+	return true;
+}
+
 static bool instr(struct comp *c, uint8_t op, bool *done)
 {
 	struct wasm_reader *r = c->r;
@@ -783,29 +1127,32 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 	uint64_t v;
 	struct ctl *f;
 	uint8_t got;
+	size_t off_cell = NOLINK;
 
+	c->npop = 0;
 	if (op != 0x0b && !tick(c))
 		return false;
 	if (numsig[op][2]) {
-		if (numsig[op][1] && !pop(c, (uint8_t)letter_type(numsig[op][1]), NULL))
+		uint32_t nin = numsig[op][1] ? 2 : 1;
+		if (nin == 2 && !pop(c, (uint8_t)letter_type(numsig[op][1]), NULL))
 			return false;
 		if (!pop(c, (uint8_t)letter_type(numsig[op][0]), NULL) ||
 		    !push(c, (uint8_t)letter_type(numsig[op][2])))
 			return false;
-		return emit(c, op, 0, 0, 0);
+		return emit_numeric(c, op, nin);
 	}
 	if (op >= 0x28 && op <= 0x3e)
 		return op_memory(c, op);
 	switch (op) {
 	case 0x00: /* unreachable */
-		if (!emit(c, 0x00, 0, 0, 0))
+		if (live(c) && !put_op(c, 0x00))
 			return false;
 		return set_unreachable(c);
 	case 0x01:
 		return true;
 	case 0x02: /* block */
 	case 0x03: /* loop */
-		if (!read_blocktype(c, &ft, &single, &has_single))
+		if (!read_blocktype(c, &ft, &single, &has_single) || !flush_all(c))
 			return false;
 		if (ft && !pop_types(c, ft->params, ft->nparams))
 			return false;
@@ -813,26 +1160,29 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			return false;
 		if (ft && !push_types(c, ft->params, ft->nparams))
 			return false;
-		if (op == 0x03 && c->cs[c->ncs - 1].emit)
+		if (op == 0x03 && c->cs[c->ncs - 1].emit) {
 			c->seg_new = true;
+			label_here(c);
+		}
 		return true;
 	case 0x04: /* if */
 		if (!read_blocktype(c, &ft, &single, &has_single) || !pop(c, WASM_I32, NULL))
 			return false;
-		if (ft && !pop_types(c, ft->params, ft->nparams))
-			return false;
-		if (live(c) && !put_op(c, IOP_BR_UNLESS))
+		if (!flush_all(c))
 			return false;
 		{
 			bool was_live = live(c);
+			struct ctl tmp = { .kind = 0x04, .chain = NOLINK };
+			/* branch to the else arm when the condition is false */
+			if (was_live && !emit_branch(c, &tmp, true, true, &off_cell))
+				return false;
+			if (ft && !pop_types(c, ft->params, ft->nparams))
+				return false;
 			if (!push_ctl(c, op, ft, single, has_single))
 				return false;
 			f = &c->cs[c->ncs - 1];
-			if (was_live) {
-				if (!put_u64(c, 0))
-					return false;
-				f->else_fix = c->n - 1;
-			}
+			if (was_live)
+				f->else_fix = off_cell;
 		}
 		if (ft && !push_types(c, ft->params, ft->nparams))
 			return false;
@@ -847,6 +1197,8 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			return false;
 		if (op == 0x0d && !pop(c, WASM_I32, NULL))
 			return false;
+		if (!flush_all(c))
+			return false;
 		f = label(c, a);
 		if (!f)
 			return false;
@@ -854,21 +1206,23 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			const enum wasm_valtype *ts;
 			uint32_t n;
 			label_types(f, &ts, &n);
-			if (!check_top(c, ts, n))
+			if (!peek_types(c, ts, n))
 				return false;
-			if (!emit_branch(c, f, op == 0x0d))
+			if (!emit_branch(c, f, op == 0x0d, false, &off_cell))
 				return false;
-			if (op == 0x0c) {
+			if (op == 0x0c)
 				return pop_types(c, ts, n) && set_unreachable(c);
-			}
+			/* br_if: the operands stay, typed as the label says */
+			return check_top(c, ts, n);
 		}
-		return true;
 	case 0x0e:
 		return op_br_table(c);
 	case 0x0f: /* return */
-		if (!check_top(c, c->type->results, c->type->nresults))
+		if (!flush_all(c) || !peek_types(c, c->type->results, c->type->nresults))
 			return false;
-		if (!emit(c, IOP_RETURN, 1, c->type->nresults, 0))
+		if (live(c) && (!put_op(c, IOP_RETURN) ||
+				!put_2(c, home(c, c->nvs) - c->type->nresults,
+				       c->type->nresults)))
 			return false;
 		return set_unreachable(c);
 	case 0x10: /* call */
@@ -876,9 +1230,7 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			return false;
 		if (a >= m->nfuncs)
 			return invalid(c, "unknown function");
-		if (!op_call(c, m->types[m->func_types[a]]))
-			return false;
-		return emit(c, IOP_CALL, 1, a, 0);
+		return op_call(c, m->types[m->func_types[a]], IOP_CALL, a, 0, false);
 	case 0x11: /* call_indirect */
 		if (!wasm_rd_u32(r, &a) || !wasm_rd_u32(r, &b))
 			return false;
@@ -888,33 +1240,25 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			return invalid(c, "unknown type");
 		if (m->tables[b].elem != WASM_FUNCREF)
 			return invalid(c, "type mismatch: call_indirect on a non-funcref table");
-		if (!pop(c, WASM_I32, NULL) || !op_call(c, m->types[a]))
-			return false;
-		return emit(c, IOP_CALL_INDIRECT, 2, a, b);
+		return op_call(c, m->types[a], IOP_CALL_INDIRECT, a, b, true);
 	case 0x1a: /* drop */
-		if (!pop(c, 0, NULL))
-			return false;
-		return emit(c, 0x1a, 0, 0, 0);
+		return pop(c, 0, NULL);
 	case 0x1b:
 	case 0x1c:
 		return op_select(c, op == 0x1c);
 	case 0x20:
-		if (!local_idx(c, &a) || !push(c, (uint8_t)c->locals[a]))
+		if (!local_idx(c, &a))
 			return false;
-		return emit(c, IOP_LOCAL_GET, 1, a, 0);
+		return push_loc(c, (uint8_t)c->locals[a], LOC_LOCAL, a);
 	case 0x21:
+	case 0x22:
 		if (!local_idx(c, &a) || !pop(c, (uint8_t)c->locals[a], NULL))
 			return false;
-		return emit(c, IOP_LOCAL_SET, 1, a, 0);
-	case 0x22:
-		if (!local_idx(c, &a) || !pop(c, (uint8_t)c->locals[a], NULL) ||
-		    !push(c, (uint8_t)c->locals[a]))
-			return false;
-		return emit(c, IOP_LOCAL_TEE, 1, a, 0);
+		return op_local_set(c, a, op == 0x22);
 	case 0x23:
 		if (!global_idx(c, &a) || !push(c, (uint8_t)m->globals[a].type))
 			return false;
-		return emit(c, 0x23, 1, a, 0);
+		return emit_op(c, 0x23, 0, true, 1, a, 0);
 	case 0x24:
 		if (!global_idx(c, &a))
 			return false;
@@ -922,59 +1266,53 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			return invalid(c, "global is immutable");
 		if (!pop(c, (uint8_t)m->globals[a].type, NULL))
 			return false;
-		return emit(c, 0x24, 1, a, 0);
+		return emit_op(c, 0x24, 1, false, 1, a, 0);
 	case 0x25: /* table.get */
 		if (!table_idx(c, &a) || !pop(c, WASM_I32, NULL) ||
 		    !push(c, (uint8_t)m->tables[a].elem))
 			return false;
-		return emit(c, 0x25, 1, a, 0);
+		return emit_op(c, 0x25, 1, true, 1, a, 0);
 	case 0x26: /* table.set */
 		if (!table_idx(c, &a) || !pop(c, (uint8_t)m->tables[a].elem, NULL) ||
 		    !pop(c, WASM_I32, NULL))
 			return false;
-		return emit(c, 0x26, 1, a, 0);
+		return emit_op(c, 0x26, 2, false, 1, a, 0);
 	case 0x3f: /* memory.size */
 	case 0x40: /* memory.grow */
-		if (!wasm_rd_u8(r, &got))
-			return false;
-		if (got != 0)
-			return fail(c, WASM_ERR_MALFORMED, "zero byte expected");
-		if (!need_memory(c))
+		if (!zero_byte(c) || !need_memory(c))
 			return false;
 		if (op == 0x40 && !pop(c, WASM_I32, NULL))
 			return false;
 		if (!push(c, WASM_I32))
 			return false;
-		return emit(c, op, 0, 0, 0);
+		return emit_op(c, op, op == 0x40 ? 1 : 0, true, 0, 0, 0);
 	case 0x41:
-		if (!wasm_rd_s32(r, &i32) || !push(c, WASM_I32))
+		if (!wasm_rd_s32(r, &i32))
 			return false;
-		return emit(c, IOP_CONST, 1, (uint32_t)i32, 0);
+		return push_loc(c, WASM_I32, LOC_CONST, (uint32_t)i32);
 	case 0x42:
-		if (!wasm_rd_s64(r, &i64) || !push(c, WASM_I64))
+		if (!wasm_rd_s64(r, &i64))
 			return false;
-		return emit(c, IOP_CONST, 1, (uint64_t)i64, 0);
+		return push_loc(c, WASM_I64, LOC_CONST, (uint64_t)i64);
 	case 0x43:
-		if (!wasm_rd_bytes(r, 4, &bytes) || !push(c, WASM_F32))
+		if (!wasm_rd_bytes(r, 4, &bytes))
 			return false;
 		v = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 |
 		    (uint32_t)bytes[3] << 24;
-		return emit(c, IOP_CONST, 1, v, 0);
+		return push_loc(c, WASM_F32, LOC_CONST, v);
 	case 0x44:
-		if (!wasm_rd_bytes(r, 8, &bytes) || !push(c, WASM_F64))
+		if (!wasm_rd_bytes(r, 8, &bytes))
 			return false;
 		v = 0;
 		for (int k = 7; k >= 0; k--)
 			v = v << 8 | bytes[k];
-		return emit(c, IOP_CONST, 1, v, 0);
+		return push_loc(c, WASM_F64, LOC_CONST, v);
 	case 0xd0: /* ref.null t */
 		if (!wasm_rd_u8(r, &got))
 			return false;
 		if (got != WASM_FUNCREF && got != WASM_EXTERNREF)
 			return fail(c, WASM_ERR_MALFORMED, "malformed reference type");
-		if (!push(c, got))
-			return false;
-		return emit(c, IOP_CONST, 1, 0, 0);
+		return push_loc(c, got, LOC_CONST, 0);
 	case 0xd1: /* ref.is_null */
 		if (!pop(c, 0, &got))
 			return false;
@@ -982,7 +1320,7 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			return invalid(c, "type mismatch: ref.is_null on a non-reference");
 		if (!push(c, WASM_I32))
 			return false;
-		return emit(c, 0xd1, 0, 0, 0);
+		return emit_op(c, 0xd1, 1, true, 0, 0, 0);
 	case 0xd2: /* ref.func */
 		if (!wasm_rd_u32(r, &a))
 			return false;
@@ -992,7 +1330,7 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			return invalid(c, "undeclared function reference");
 		if (!push(c, WASM_FUNCREF))
 			return false;
-		return emit(c, 0xd2, 1, a, 0);
+		return emit_op(c, 0xd2, 0, true, 1, a, 0);
 	case 0xfc:
 		return op_fc(c);
 	case 0xfd:
@@ -1049,7 +1387,7 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 			  struct wasm_code *code)
 {
 	struct comp c = { .r = r, .m = m, .lbl = wasm_interp_labels(), .fuel_cell = NOLINK,
-			  .seg_new = true };
+			  .seg_new = true, .last_op = NOLINK, .last_dst = NOLINK };
 	bool done = false;
 	uint8_t op;
 
@@ -1080,6 +1418,7 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 out:
 	free(c.code);
 	free(c.vs);
+	free(c.ls);
 	free(c.cs);
 	free(c.locals);
 	return r->failed;

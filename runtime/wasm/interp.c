@@ -194,7 +194,6 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 	static const void *const labels[IOP_COUNT] = {
 		[0 ... IOP_COUNT - 1] = &&L_invalid,
 		[0x00] = &&L_0x00,
-		[0x1a] = &&L_0x1a,
 		[0x23] = &&L_0x23,
 		[0x24] = &&L_0x24,
 		[0x25] = &&L_0x25,
@@ -376,17 +375,60 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_BR_MOVE] = &&L_BR_MOVE,
 		[IOP_BR_IF] = &&L_BR_IF,
 		[IOP_BR_IF_MOVE] = &&L_BR_IF_MOVE,
-		[IOP_BR_UNLESS] = &&L_BR_UNLESS,
+		[IOP_BR_IF_NOT] = &&L_BR_IF_NOT,
 		[IOP_BR_TABLE] = &&L_BR_TABLE,
 		[IOP_RETURN] = &&L_RETURN,
 		[IOP_CALL] = &&L_CALL,
 		[IOP_CALL_INDIRECT] = &&L_CALL_INDIRECT,
 		[IOP_FUEL] = &&L_FUEL,
 		[IOP_SELECT] = &&L_SELECT,
-		[IOP_LOCAL_GET] = &&L_LOCAL_GET,
-		[IOP_LOCAL_SET] = &&L_LOCAL_SET,
-		[IOP_LOCAL_TEE] = &&L_LOCAL_TEE,
+		[IOP_COPY] = &&L_COPY,
 		[IOP_CONST] = &&L_CONST,
+		[IOP_I32_IMM_BASE + 0x46 - 0x46] = &&L_IMM_0x46,
+		[IOP_I32_IMM_BASE + 0x47 - 0x46] = &&L_IMM_0x47,
+		[IOP_I32_IMM_BASE + 0x48 - 0x46] = &&L_IMM_0x48,
+		[IOP_I32_IMM_BASE + 0x49 - 0x46] = &&L_IMM_0x49,
+		[IOP_I32_IMM_BASE + 0x4a - 0x46] = &&L_IMM_0x4a,
+		[IOP_I32_IMM_BASE + 0x4b - 0x46] = &&L_IMM_0x4b,
+		[IOP_I32_IMM_BASE + 0x4c - 0x46] = &&L_IMM_0x4c,
+		[IOP_I32_IMM_BASE + 0x4d - 0x46] = &&L_IMM_0x4d,
+		[IOP_I32_IMM_BASE + 0x4e - 0x46] = &&L_IMM_0x4e,
+		[IOP_I32_IMM_BASE + 0x4f - 0x46] = &&L_IMM_0x4f,
+		[IOP_I32_IMM_BASE + 0x6a - 0x46] = &&L_IMM_0x6a,
+		[IOP_I32_IMM_BASE + 0x6b - 0x46] = &&L_IMM_0x6b,
+		[IOP_I32_IMM_BASE + 0x6c - 0x46] = &&L_IMM_0x6c,
+		[IOP_I32_IMM_BASE + 0x6d - 0x46] = &&L_IMM_0x6d,
+		[IOP_I32_IMM_BASE + 0x6e - 0x46] = &&L_IMM_0x6e,
+		[IOP_I32_IMM_BASE + 0x6f - 0x46] = &&L_IMM_0x6f,
+		[IOP_I32_IMM_BASE + 0x70 - 0x46] = &&L_IMM_0x70,
+		[IOP_I32_IMM_BASE + 0x71 - 0x46] = &&L_IMM_0x71,
+		[IOP_I32_IMM_BASE + 0x72 - 0x46] = &&L_IMM_0x72,
+		[IOP_I32_IMM_BASE + 0x73 - 0x46] = &&L_IMM_0x73,
+		[IOP_I32_IMM_BASE + 0x74 - 0x46] = &&L_IMM_0x74,
+		[IOP_I32_IMM_BASE + 0x75 - 0x46] = &&L_IMM_0x75,
+		[IOP_I32_IMM_BASE + 0x76 - 0x46] = &&L_IMM_0x76,
+		[IOP_I32_IMM_BASE + 0x77 - 0x46] = &&L_IMM_0x77,
+		[IOP_I32_IMM_BASE + 0x78 - 0x46] = &&L_IMM_0x78,
+		[IOP_CMP_BR_BASE + 0x46 - 0x46] = &&L_CMPBR_0x46,
+		[IOP_CMP_BR_BASE + 0x47 - 0x46] = &&L_CMPBR_0x47,
+		[IOP_CMP_BR_BASE + 0x48 - 0x46] = &&L_CMPBR_0x48,
+		[IOP_CMP_BR_BASE + 0x49 - 0x46] = &&L_CMPBR_0x49,
+		[IOP_CMP_BR_BASE + 0x4a - 0x46] = &&L_CMPBR_0x4a,
+		[IOP_CMP_BR_BASE + 0x4b - 0x46] = &&L_CMPBR_0x4b,
+		[IOP_CMP_BR_BASE + 0x4c - 0x46] = &&L_CMPBR_0x4c,
+		[IOP_CMP_BR_BASE + 0x4d - 0x46] = &&L_CMPBR_0x4d,
+		[IOP_CMP_BR_BASE + 0x4e - 0x46] = &&L_CMPBR_0x4e,
+		[IOP_CMP_BR_BASE + 0x4f - 0x46] = &&L_CMPBR_0x4f,
+		[IOP_CMPI_BR_BASE + 0x46 - 0x46] = &&L_CMPIBR_0x46,
+		[IOP_CMPI_BR_BASE + 0x47 - 0x46] = &&L_CMPIBR_0x47,
+		[IOP_CMPI_BR_BASE + 0x48 - 0x46] = &&L_CMPIBR_0x48,
+		[IOP_CMPI_BR_BASE + 0x49 - 0x46] = &&L_CMPIBR_0x49,
+		[IOP_CMPI_BR_BASE + 0x4a - 0x46] = &&L_CMPIBR_0x4a,
+		[IOP_CMPI_BR_BASE + 0x4b - 0x46] = &&L_CMPIBR_0x4b,
+		[IOP_CMPI_BR_BASE + 0x4c - 0x46] = &&L_CMPIBR_0x4c,
+		[IOP_CMPI_BR_BASE + 0x4d - 0x46] = &&L_CMPIBR_0x4d,
+		[IOP_CMPI_BR_BASE + 0x4e - 0x46] = &&L_CMPIBR_0x4e,
+		[IOP_CMPI_BR_BASE + 0x4f - 0x46] = &&L_CMPIBR_0x4f,
 	};
 	const union wasm_cell *pc;
 	uint64_t *sp, *fp, *stack_end;
@@ -446,7 +488,6 @@ do_call:
 		fp = nfp;
 		memset(fp + f->type->nparams, 0,
 		       (code->nlocals - f->type->nparams) * sizeof(uint64_t));
-		sp = fp + code->nlocals;
 		pc = code->cells;
 		if (f->inst != inst) {
 			inst = f->inst;
@@ -475,7 +516,6 @@ do_call:
 			a[i] = f->type->results[i] == WASM_I32 || f->type->results[i] == WASM_F32
 				       ? (uint32_t)sp[i]
 				       : sp[i];
-		sp = a + nr;
 		RELOAD_MEM();
 		if (!pc) {
 			s->fuel = fuel;
@@ -483,6 +523,11 @@ do_call:
 		}
 		NEXT();
 	}
+
+/* Operand access: D = destination slot, A/B = source slots of a cell pair. */
+#define D0 fp[pc[0].s[0]]
+#define A0 fp[pc[0].s[1]]
+#define B1 fp[pc[1].s[0]]
 
 L_invalid:
 	TRAP(WASM_TRAP_UNREACHABLE);
@@ -509,67 +554,63 @@ L_BR:
 	pc += pc->i64;
 	NEXT();
 
-L_BR_MOVE: {
-	uint64_t *dst = fp + pc[1].u64;
+L_BR_MOVE: { /* off, {dst,src}, n */
+	uint64_t *dst = fp + pc[1].s[0], *src = fp + pc[1].s[1];
 	uint64_t n = pc[2].u64;
 	for (uint64_t i = 0; i < n; i++)
-		dst[i] = sp[(int64_t)i - (int64_t)n];
-	sp = dst + n;
+		dst[i] = src[i];
 	pc += pc->i64;
 	NEXT();
 }
 
-L_BR_IF:
-	if ((uint32_t)*--sp)
+L_BR_IF: /* off, {cond} */
+	if ((uint32_t)fp[pc[1].s[0]])
 		pc += pc->i64;
 	else
-		pc++;
+		pc += 2;
 	NEXT();
 
-L_BR_IF_MOVE:
-	if ((uint32_t)*--sp) {
-		uint64_t *dst = fp + pc[1].u64;
-		uint64_t n = pc[2].u64;
-		for (uint64_t i = 0; i < n; i++)
-			dst[i] = sp[(int64_t)i - (int64_t)n];
-		sp = dst + n;
+L_BR_IF_NOT: /* off, {cond} */
+	if (!(uint32_t)fp[pc[1].s[0]])
+		pc += pc->i64;
+	else
+		pc += 2;
+	NEXT();
+
+L_BR_IF_MOVE: /* off, {cond,n}, {dst,src} */
+	if ((uint32_t)fp[pc[1].s[0]]) {
+		uint64_t *dst = fp + pc[2].s[0], *src = fp + pc[2].s[1];
+		uint32_t n = pc[1].s[1];
+		for (uint32_t i = 0; i < n; i++)
+			dst[i] = src[i];
 		pc += pc->i64;
 	} else {
 		pc += 3;
 	}
 	NEXT();
 
-L_BR_UNLESS:
-	if (!(uint32_t)*--sp)
-		pc += pc->i64;
-	else
-		pc++;
-	NEXT();
-
-L_BR_TABLE: {
-	uint64_t n = pc[0].u64, arity = pc[1].u64;
-	uint64_t i = (uint32_t)*--sp;
+L_BR_TABLE: { /* {idx,arity}, {src,n}, then n+1 x (off, {dst}) */
+	uint32_t i = (uint32_t)fp[pc[0].s[0]], arity = pc[0].s[1];
+	uint64_t *src = fp + pc[1].s[0], *dst;
 	const union wasm_cell *e;
-	uint64_t *dst;
 
-	if (i > n)
-		i = n;
-	e = pc + 2 + 2 * i;
-	dst = fp + e[1].u64;
-	for (uint64_t k = 0; k < arity; k++)
-		dst[k] = sp[(int64_t)k - (int64_t)arity];
-	sp = dst + arity;
+	if (i > pc[1].s[1])
+		i = pc[1].s[1];
+	e = pc + 2 + 2 * (size_t)i;
+	dst = fp + e[1].s[0];
+	for (uint32_t k = 0; k < arity; k++)
+		dst[k] = src[k];
 	pc = e + e->i64;
 	NEXT();
 }
 
-L_RETURN: {
-	uint64_t n = pc->u64;
+L_RETURN: { /* {src,n} */
+	uint64_t *src = fp + pc[0].s[0];
+	uint32_t n = pc[0].s[1];
 	struct wasm_frame *fr;
 
-	for (uint64_t i = 0; i < n; i++)
-		fp[i] = sp[(int64_t)i - (int64_t)n];
-	sp = fp + n;
+	for (uint32_t i = 0; i < n; i++)
+		fp[i] = src[i];
 	fr = &frames[--nframes];
 	pc = fr->ret_pc;
 	fp = fr->fp;
@@ -585,17 +626,19 @@ L_RETURN: {
 	NEXT();
 }
 
-L_CALL:
-	f = inst->funcs[pc->u64];
-	pc++;
+L_CALL: /* funcidx, {argbase} */
+	f = inst->funcs[pc[0].u64];
+	sp = fp + pc[1].s[0] + f->type->nparams;
+	pc += 2;
 	goto do_call;
 
-L_CALL_INDIRECT: {
+L_CALL_INDIRECT: { /* typeidx, tableidx, {argbase,idx} */
 	const struct wasm_functype *want = inst->mod->types[pc[0].u64];
 	struct wasm_table *t = inst->tables[pc[1].u64];
-	uint32_t i = (uint32_t)*--sp;
+	uint32_t i = (uint32_t)fp[pc[2].s[1]];
 
-	pc += 2;
+	sp = fp + pc[2].s[0] + want->nparams;
+	pc += 3;
 	if (i >= t->size)
 		TRAP(WASM_TRAP_UNDEFINED_ELEMENT);
 	f = (struct wasm_func *)t->elems[i];
@@ -606,89 +649,70 @@ L_CALL_INDIRECT: {
 	goto do_call;
 }
 
-L_0x1a: /* drop */
-	sp--;
+L_SELECT: /* {d,a}, {b,cond} */
+	D0 = (uint32_t)fp[pc[1].s[1]] ? A0 : B1;
+	pc += 2;
 	NEXT();
 
-L_SELECT: {
-	uint32_t c = (uint32_t)*--sp;
-	uint64_t b = *--sp;
-	if (!c)
-		sp[-1] = b;
-	NEXT();
-}
-
-L_LOCAL_GET:
-	*sp++ = fp[pc->u64];
-	pc++;
-	NEXT();
-
-L_LOCAL_SET:
-	fp[pc->u64] = *--sp;
-	pc++;
-	NEXT();
-
-L_LOCAL_TEE:
-	fp[pc->u64] = sp[-1];
+L_COPY:
+	D0 = A0;
 	pc++;
 	NEXT();
 
 L_CONST:
-	*sp++ = pc->u64;
-	pc++;
+	D0 = pc[1].u64;
+	pc += 2;
 	NEXT();
 
-L_0x23: /* global.get */
-	*sp++ = inst->globals[pc->u64]->val;
-	pc++;
+L_0x23: /* global.get {d}, idx */
+	D0 = inst->globals[pc[1].u64]->val;
+	pc += 2;
 	NEXT();
 
-L_0x24: /* global.set */
-	inst->globals[pc->u64]->val = *--sp;
-	pc++;
+L_0x24: /* global.set {src}, idx */
+	inst->globals[pc[1].u64]->val = fp[pc[0].s[0]];
+	pc += 2;
 	NEXT();
 
-L_0x25: { /* table.get */
-	struct wasm_table *t = inst->tables[pc->u64];
-	uint32_t i = (uint32_t)sp[-1];
-	pc++;
+L_0x25: { /* table.get {d,i}, table */
+	struct wasm_table *t = inst->tables[pc[1].u64];
+	uint32_t i = (uint32_t)A0;
 	if (i >= t->size)
 		TRAP(WASM_TRAP_TABLE_OOB);
-	sp[-1] = t->elems[i];
+	D0 = t->elems[i];
+	pc += 2;
 	NEXT();
 }
 
-L_0x26: { /* table.set */
-	struct wasm_table *t = inst->tables[pc->u64];
-	uint64_t v = *--sp;
-	uint32_t i = (uint32_t)*--sp;
-	pc++;
+L_0x26: { /* table.set {i,v}, table */
+	struct wasm_table *t = inst->tables[pc[1].u64];
+	uint32_t i = (uint32_t)fp[pc[0].s[0]];
 	if (i >= t->size)
 		TRAP(WASM_TRAP_TABLE_OOB);
-	t->elems[i] = (uintptr_t)v;
+	t->elems[i] = (uintptr_t)A0;
+	pc += 2;
 	NEXT();
 }
 
 #define LOAD(op, ctype, conv)                                                              \
 	L_##op: {                                                                           \
-		uint64_t ea = (uint64_t)(uint32_t)sp[-1] + pc->u64;                         \
+		uint64_t ea = (uint64_t)(uint32_t)A0 + pc[1].u64;                           \
 		ctype v;                                                                    \
-		pc++;                                                                       \
 		if (ea + sizeof(ctype) > memsize)                                           \
 			TRAP(WASM_TRAP_MEM_OOB);                                            \
 		memcpy(&v, mem + ea, sizeof(ctype));                                        \
-		sp[-1] = conv;                                                              \
+		D0 = conv;                                                                  \
+		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
 #define STORE(op, ctype)                                                                   \
 	L_##op: {                                                                           \
-		ctype v = (ctype)sp[-1];                                                    \
-		uint64_t ea = (uint64_t)(uint32_t)sp[-2] + pc->u64;                         \
-		pc++;                                                                       \
-		sp -= 2;                                                                    \
+		ctype v = (ctype)A0;                                                        \
+		uint64_t ea = (uint64_t)(uint32_t)fp[pc[0].s[0]] + pc[1].u64;               \
 		if (ea + sizeof(ctype) > memsize)                                           \
 			TRAP(WASM_TRAP_MEM_OOB);                                            \
 		memcpy(mem + ea, &v, sizeof(ctype));                                        \
+		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
 
@@ -716,102 +740,146 @@ L_0x26: { /* table.set */
 	STORE(0x3d, uint16_t)
 	STORE(0x3e, uint32_t)
 
-L_0x3f: /* memory.size */
-	*sp++ = memobj->pages;
+L_0x3f: /* memory.size {d} */
+	D0 = memobj->pages;
+	pc++;
 	NEXT();
 
-L_0x40: { /* memory.grow */
-	int64_t r = wasm_memory_grow_pages(memobj, (uint32_t)sp[-1]);
-	sp[-1] = (uint32_t)r;
+L_0x40: { /* memory.grow {d,delta} */
+	int64_t r = wasm_memory_grow_pages(memobj, (uint32_t)A0);
+	D0 = (uint32_t)r;
 	RELOAD_MEM();
+	pc++;
 	NEXT();
 }
 
 #define I32_UN(op, expr)                                                                   \
 	L_##op: {                                                                           \
-		uint32_t a = (uint32_t)sp[-1];                                              \
-		sp[-1] = (uint32_t)(expr);                                                  \
+		uint32_t a = (uint32_t)A0;                                                  \
+		D0 = (uint32_t)(expr);                                                      \
+		pc++;                                                                       \
 		NEXT();                                                                     \
 	}
 #define I32_BIN(op, expr)                                                                  \
 	L_##op: {                                                                           \
-		uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];                        \
-		sp--;                                                                       \
-		sp[-1] = (uint32_t)(expr);                                                  \
+		uint32_t a = (uint32_t)A0, b = (uint32_t)B1;                                \
+		D0 = (uint32_t)(expr);                                                      \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		uint32_t a = (uint32_t)A0, b = (uint32_t)pc[1].u64;                         \
+		D0 = (uint32_t)(expr);                                                      \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}
+#define I32_CMP(op, expr)                                                                  \
+	I32_BIN(op, expr)                                                                   \
+	L_CMPBR_##op: { /* off, {a,b} */                                                    \
+		uint32_t a = (uint32_t)fp[pc[1].s[0]], b = (uint32_t)fp[pc[1].s[1]];        \
+		if (expr)                                                                   \
+			pc += pc->i64;                                                      \
+		else                                                                        \
+			pc += 2;                                                            \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_CMPIBR_##op: { /* off, {a,-}, imm */                                              \
+		uint32_t a = (uint32_t)fp[pc[1].s[0]], b = (uint32_t)pc[2].u64;             \
+		if (expr)                                                                   \
+			pc += pc->i64;                                                      \
+		else                                                                        \
+			pc += 3;                                                            \
 		NEXT();                                                                     \
 	}
 #define I64_UN(op, expr)                                                                   \
 	L_##op: {                                                                           \
-		uint64_t a = sp[-1];                                                        \
-		sp[-1] = (uint64_t)(expr);                                                  \
+		uint64_t a = A0;                                                            \
+		D0 = (uint64_t)(expr);                                                      \
+		pc++;                                                                       \
 		NEXT();                                                                     \
 	}
 #define I64_BIN(op, expr)                                                                  \
 	L_##op: {                                                                           \
-		uint64_t b = sp[-1], a = sp[-2];                                            \
-		sp--;                                                                       \
-		sp[-1] = (uint64_t)(expr);                                                  \
+		uint64_t a = A0, b = B1;                                                    \
+		D0 = (uint64_t)(expr);                                                      \
+		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
 #define I64_CMP(op, expr)                                                                  \
 	L_##op: {                                                                           \
-		uint64_t b = sp[-1], a = sp[-2];                                            \
-		sp--;                                                                       \
-		sp[-1] = (uint32_t)(expr);                                                  \
+		uint64_t a = A0, b = B1;                                                    \
+		D0 = (uint32_t)(expr);                                                      \
+		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
 #define F32_UN(op, expr)                                                                   \
 	L_##op: {                                                                           \
-		float a = f32_of(sp[-1]);                                                   \
-		sp[-1] = bits_f32(expr);                                                    \
+		float a = f32_of(A0);                                                       \
+		D0 = bits_f32(expr);                                                        \
+		pc++;                                                                       \
 		NEXT();                                                                     \
 	}
 #define F32_BIN(op, expr)                                                                  \
 	L_##op: {                                                                           \
-		float b = f32_of(sp[-1]), a = f32_of(sp[-2]);                               \
-		sp--;                                                                       \
-		sp[-1] = bits_f32(expr);                                                    \
+		float a = f32_of(A0), b = f32_of(B1);                                       \
+		D0 = bits_f32(expr);                                                        \
+		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
 #define F32_CMP(op, expr)                                                                  \
 	L_##op: {                                                                           \
-		float b = f32_of(sp[-1]), a = f32_of(sp[-2]);                               \
-		sp--;                                                                       \
-		sp[-1] = (uint32_t)(expr);                                                  \
+		float a = f32_of(A0), b = f32_of(B1);                                       \
+		D0 = (uint32_t)(expr);                                                      \
+		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
 #define F64_UN(op, expr)                                                                   \
 	L_##op: {                                                                           \
-		double a = f64_of(sp[-1]);                                                  \
-		sp[-1] = bits_f64(expr);                                                    \
+		double a = f64_of(A0);                                                      \
+		D0 = bits_f64(expr);                                                        \
+		pc++;                                                                       \
 		NEXT();                                                                     \
 	}
 #define F64_BIN(op, expr)                                                                  \
 	L_##op: {                                                                           \
-		double b = f64_of(sp[-1]), a = f64_of(sp[-2]);                              \
-		sp--;                                                                       \
-		sp[-1] = bits_f64(expr);                                                    \
+		double a = f64_of(A0), b = f64_of(B1);                                      \
+		D0 = bits_f64(expr);                                                        \
+		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
 #define F64_CMP(op, expr)                                                                  \
 	L_##op: {                                                                           \
-		double b = f64_of(sp[-1]), a = f64_of(sp[-2]);                              \
-		sp--;                                                                       \
-		sp[-1] = (uint32_t)(expr);                                                  \
+		double a = f64_of(A0), b = f64_of(B1);                                      \
+		D0 = (uint32_t)(expr);                                                      \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}
+/* Division-like i32/i64 ops that can trap: plain and immediate forms. */
+#define I32_DIV(op, body)                                                                  \
+	L_##op: {                                                                           \
+		uint32_t a = (uint32_t)A0, b = (uint32_t)B1;                                \
+		body;                                                                       \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		uint32_t a = (uint32_t)A0, b = (uint32_t)pc[1].u64;                         \
+		body;                                                                       \
+		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
 
 	I32_UN(0x45, a == 0)
-	I32_BIN(0x46, a == b)
-	I32_BIN(0x47, a != b)
-	I32_BIN(0x48, (int32_t)a < (int32_t)b)
-	I32_BIN(0x49, a < b)
-	I32_BIN(0x4a, (int32_t)a > (int32_t)b)
-	I32_BIN(0x4b, a > b)
-	I32_BIN(0x4c, (int32_t)a <= (int32_t)b)
-	I32_BIN(0x4d, a <= b)
-	I32_BIN(0x4e, (int32_t)a >= (int32_t)b)
-	I32_BIN(0x4f, a >= b)
+	I32_CMP(0x46, a == b)
+	I32_CMP(0x47, a != b)
+	I32_CMP(0x48, (int32_t)a < (int32_t)b)
+	I32_CMP(0x49, a < b)
+	I32_CMP(0x4a, (int32_t)a > (int32_t)b)
+	I32_CMP(0x4b, a > b)
+	I32_CMP(0x4c, (int32_t)a <= (int32_t)b)
+	I32_CMP(0x4d, a <= b)
+	I32_CMP(0x4e, (int32_t)a >= (int32_t)b)
+	I32_CMP(0x4f, a >= b)
 	I64_UN(0x50, (uint32_t)(a == 0))
 	I64_CMP(0x51, a == b)
 	I64_CMP(0x52, a != b)
@@ -841,41 +909,28 @@ L_0x40: { /* memory.grow */
 	I32_BIN(0x6a, a + b)
 	I32_BIN(0x6b, a - b)
 	I32_BIN(0x6c, a * b)
-
-L_0x6d: { /* i32.div_s */
-	int32_t b = (int32_t)(uint32_t)sp[-1], a = (int32_t)(uint32_t)sp[-2];
-	if (b == 0)
-		TRAP(WASM_TRAP_DIV_ZERO);
-	if (a == INT32_MIN && b == -1)
-		TRAP(WASM_TRAP_INT_OVERFLOW);
-	sp--;
-	sp[-1] = (uint32_t)(a / b);
-	NEXT();
-}
-L_0x6e: { /* i32.div_u */
-	uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
-	if (b == 0)
-		TRAP(WASM_TRAP_DIV_ZERO);
-	sp--;
-	sp[-1] = a / b;
-	NEXT();
-}
-L_0x6f: { /* i32.rem_s */
-	int32_t b = (int32_t)(uint32_t)sp[-1], a = (int32_t)(uint32_t)sp[-2];
-	if (b == 0)
-		TRAP(WASM_TRAP_DIV_ZERO);
-	sp--;
-	sp[-1] = b == -1 ? 0 : (uint32_t)(a % b);
-	NEXT();
-}
-L_0x70: { /* i32.rem_u */
-	uint32_t b = (uint32_t)sp[-1], a = (uint32_t)sp[-2];
-	if (b == 0)
-		TRAP(WASM_TRAP_DIV_ZERO);
-	sp--;
-	sp[-1] = a % b;
-	NEXT();
-}
+	I32_DIV(0x6d, {
+		if (b == 0)
+			TRAP(WASM_TRAP_DIV_ZERO);
+		if (a == 0x80000000u && b == 0xffffffffu)
+			TRAP(WASM_TRAP_INT_OVERFLOW);
+		D0 = (uint32_t)((int32_t)a / (int32_t)b);
+	})
+	I32_DIV(0x6e, {
+		if (b == 0)
+			TRAP(WASM_TRAP_DIV_ZERO);
+		D0 = a / b;
+	})
+	I32_DIV(0x6f, {
+		if (b == 0)
+			TRAP(WASM_TRAP_DIV_ZERO);
+		D0 = b == 0xffffffffu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
+	})
+	I32_DIV(0x70, {
+		if (b == 0)
+			TRAP(WASM_TRAP_DIV_ZERO);
+		D0 = a % b;
+	})
 	I32_BIN(0x71, a & b)
 	I32_BIN(0x72, a | b)
 	I32_BIN(0x73, a ^ b)
@@ -892,37 +947,37 @@ L_0x70: { /* i32.rem_u */
 	I64_BIN(0x7e, a * b)
 
 L_0x7f: { /* i64.div_s */
-	int64_t b = (int64_t)sp[-1], a = (int64_t)sp[-2];
+	int64_t a = (int64_t)A0, b = (int64_t)B1;
 	if (b == 0)
 		TRAP(WASM_TRAP_DIV_ZERO);
 	if (a == INT64_MIN && b == -1)
 		TRAP(WASM_TRAP_INT_OVERFLOW);
-	sp--;
-	sp[-1] = (uint64_t)(a / b);
+	D0 = (uint64_t)(a / b);
+	pc += 2;
 	NEXT();
 }
 L_0x80: { /* i64.div_u */
-	uint64_t b = sp[-1], a = sp[-2];
+	uint64_t a = A0, b = B1;
 	if (b == 0)
 		TRAP(WASM_TRAP_DIV_ZERO);
-	sp--;
-	sp[-1] = a / b;
+	D0 = a / b;
+	pc += 2;
 	NEXT();
 }
 L_0x81: { /* i64.rem_s */
-	int64_t b = (int64_t)sp[-1], a = (int64_t)sp[-2];
+	int64_t a = (int64_t)A0, b = (int64_t)B1;
 	if (b == 0)
 		TRAP(WASM_TRAP_DIV_ZERO);
-	sp--;
-	sp[-1] = b == -1 ? 0 : (uint64_t)(a % b);
+	D0 = b == -1 ? 0 : (uint64_t)(a % b);
+	pc += 2;
 	NEXT();
 }
 L_0x82: { /* i64.rem_u */
-	uint64_t b = sp[-1], a = sp[-2];
+	uint64_t a = A0, b = B1;
 	if (b == 0)
 		TRAP(WASM_TRAP_DIV_ZERO);
-	sp--;
-	sp[-1] = a % b;
+	D0 = a % b;
+	pc += 2;
 	NEXT();
 }
 	I64_BIN(0x83, a & b)
@@ -935,10 +990,12 @@ L_0x82: { /* i64.rem_u */
 	I64_BIN(0x8a, rotl64(a, 64 - (b & 63)))
 
 L_0x8b: /* f32.abs */
-	sp[-1] = (uint32_t)sp[-1] & 0x7fffffffu;
+	D0 = (uint32_t)A0 & 0x7fffffffu;
+	pc++;
 	NEXT();
 L_0x8c: /* f32.neg */
-	sp[-1] = (uint32_t)sp[-1] ^ 0x80000000u;
+	D0 = (uint32_t)A0 ^ 0x80000000u;
+	pc++;
 	NEXT();
 	F32_UN(0x8d, f32_round(a, 0))
 	F32_UN(0x8e, f32_round(a, 1))
@@ -952,14 +1009,16 @@ L_0x8c: /* f32.neg */
 	F32_BIN(0x96, f32_min(a, b))
 	F32_BIN(0x97, f32_max(a, b))
 L_0x98: /* f32.copysign */
-	sp[-2] = ((uint32_t)sp[-2] & 0x7fffffffu) | ((uint32_t)sp[-1] & 0x80000000u);
-	sp--;
+	D0 = ((uint32_t)A0 & 0x7fffffffu) | ((uint32_t)B1 & 0x80000000u);
+	pc += 2;
 	NEXT();
 L_0x99: /* f64.abs */
-	sp[-1] &= 0x7fffffffffffffffull;
+	D0 = A0 & 0x7fffffffffffffffull;
+	pc++;
 	NEXT();
 L_0x9a: /* f64.neg */
-	sp[-1] ^= 0x8000000000000000ull;
+	D0 = A0 ^ 0x8000000000000000ull;
+	pc++;
 	NEXT();
 	F64_UN(0x9b, f64_round(a, 0))
 	F64_UN(0x9c, f64_round(a, 1))
@@ -973,23 +1032,25 @@ L_0x9a: /* f64.neg */
 	F64_BIN(0xa4, f64_min(a, b))
 	F64_BIN(0xa5, f64_max(a, b))
 L_0xa6: /* f64.copysign */
-	sp[-2] = (sp[-2] & 0x7fffffffffffffffull) | (sp[-1] & 0x8000000000000000ull);
-	sp--;
+	D0 = (A0 & 0x7fffffffffffffffull) | (B1 & 0x8000000000000000ull);
+	pc += 2;
 	NEXT();
 
 L_0xa7: /* i32.wrap_i64 */
-	sp[-1] = (uint32_t)sp[-1];
+	D0 = (uint32_t)A0;
+	pc++;
 	NEXT();
 
 /* Trapping truncation: valid iff lo < x < hi (exclusive bounds, exact). */
 #define TRUNC(op, ftype, fof, lo, hi, ctype, conv)                                         \
 	L_##op: {                                                                           \
-		ftype x = fof(sp[-1]);                                                      \
+		ftype x = fof(A0);                                                          \
 		if (x != x)                                                                 \
 			TRAP(WASM_TRAP_INVALID_CONV);                                       \
 		if (!(x > (lo) && x < (hi)))                                                \
 			TRAP(WASM_TRAP_INT_OVERFLOW);                                       \
-		sp[-1] = conv((ctype)x);                                                    \
+		D0 = conv((ctype)x);                                                        \
+		pc++;                                                                       \
 		NEXT();                                                                     \
 	}
 #define U32(x) (uint64_t)(uint32_t)(x)
@@ -998,170 +1059,135 @@ L_0xa7: /* i32.wrap_i64 */
 	TRUNC(0xa9, float, f32_of, -1.0f, 4294967296.0f, uint32_t, U32)
 	TRUNC(0xaa, double, f64_of, -2147483649.0, 2147483648.0, int32_t, U32)
 	TRUNC(0xab, double, f64_of, -1.0, 4294967296.0, uint32_t, U32)
-L_0xac: /* i64.extend_i32_s */
-	sp[-1] = (uint64_t)(int64_t)(int32_t)(uint32_t)sp[-1];
-	NEXT();
-L_0xad: /* i64.extend_i32_u */
-	sp[-1] = (uint32_t)sp[-1];
-	NEXT();
 	TRUNC(0xae, float, f32_of, -9223373136366403584.0f, 9223372036854775808.0f, int64_t, U64)
 	TRUNC(0xaf, float, f32_of, -1.0f, 18446744073709551616.0f, uint64_t, U64)
 	TRUNC(0xb0, double, f64_of, -9223372036854777856.0, 9223372036854775808.0, int64_t, U64)
 	TRUNC(0xb1, double, f64_of, -1.0, 18446744073709551616.0, uint64_t, U64)
-L_0xb2:
-	sp[-1] = bits_f32((float)(int32_t)(uint32_t)sp[-1]);
-	NEXT();
-L_0xb3:
-	sp[-1] = bits_f32((float)(uint32_t)sp[-1]);
-	NEXT();
-L_0xb4:
-	sp[-1] = bits_f32((float)(int64_t)sp[-1]);
-	NEXT();
-L_0xb5:
-	sp[-1] = bits_f32((float)sp[-1]);
-	NEXT();
-L_0xb6:
-	sp[-1] = bits_f32((float)f64_of(sp[-1]));
-	NEXT();
-L_0xb7:
-	sp[-1] = bits_f64((double)(int32_t)(uint32_t)sp[-1]);
-	NEXT();
-L_0xb8:
-	sp[-1] = bits_f64((double)(uint32_t)sp[-1]);
-	NEXT();
-L_0xb9:
-	sp[-1] = bits_f64((double)(int64_t)sp[-1]);
-	NEXT();
-L_0xba:
-	sp[-1] = bits_f64((double)sp[-1]);
-	NEXT();
-L_0xbb:
-	sp[-1] = bits_f64((double)f32_of(sp[-1]));
-	NEXT();
-L_0xbc: /* reinterpretations: the bits are already right */
-L_0xbd:
-L_0xbe:
-L_0xbf:
-	NEXT();
+
+#define CONV(op, expr)                                                                     \
+	L_##op: {                                                                           \
+		uint64_t a = A0;                                                            \
+		D0 = (expr);                                                                \
+		pc++;                                                                       \
+		NEXT();                                                                     \
+	}
+	CONV(0xac, (uint64_t)(int64_t)(int32_t)(uint32_t)a)
+	CONV(0xad, (uint32_t)a)
+	CONV(0xb2, bits_f32((float)(int32_t)(uint32_t)a))
+	CONV(0xb3, bits_f32((float)(uint32_t)a))
+	CONV(0xb4, bits_f32((float)(int64_t)a))
+	CONV(0xb5, bits_f32((float)a))
+	CONV(0xb6, bits_f32((float)f64_of(a)))
+	CONV(0xb7, bits_f64((double)(int32_t)(uint32_t)a))
+	CONV(0xb8, bits_f64((double)(uint32_t)a))
+	CONV(0xb9, bits_f64((double)(int64_t)a))
+	CONV(0xba, bits_f64((double)a))
+	CONV(0xbb, bits_f64((double)f32_of(a)))
+	CONV(0xbc, a) /* reinterpretations: the bits are already right */
+	CONV(0xbd, a)
+	CONV(0xbe, a)
+	CONV(0xbf, a)
 	I32_UN(0xc0, (int32_t)(int8_t)a)
 	I32_UN(0xc1, (int32_t)(int16_t)a)
 	I64_UN(0xc2, (int64_t)(int8_t)a)
 	I64_UN(0xc3, (int64_t)(int16_t)a)
 	I64_UN(0xc4, (int64_t)(int32_t)a)
+	CONV(0xd1, a == 0) /* ref.is_null */
 
-L_0xd1: /* ref.is_null */
-	sp[-1] = sp[-1] == 0;
-	NEXT();
-L_0xd2: /* ref.func */
-	*sp++ = (uintptr_t)inst->funcs[pc->u64];
-	pc++;
+L_0xd2: /* ref.func {d}, idx */
+	D0 = (uintptr_t)inst->funcs[pc[1].u64];
+	pc += 2;
 	NEXT();
 
-L_FC0:
-	sp[-1] = sat_i32_s(f32_of(sp[-1]));
-	NEXT();
-L_FC1:
-	sp[-1] = sat_i32_u(f32_of(sp[-1]));
-	NEXT();
-L_FC2:
-	sp[-1] = sat_i32_s(f64_of(sp[-1]));
-	NEXT();
-L_FC3:
-	sp[-1] = sat_i32_u(f64_of(sp[-1]));
-	NEXT();
-L_FC4:
-	sp[-1] = sat_i64_s(f32_of(sp[-1]));
-	NEXT();
-L_FC5:
-	sp[-1] = sat_i64_u(f32_of(sp[-1]));
-	NEXT();
-L_FC6:
-	sp[-1] = sat_i64_s(f64_of(sp[-1]));
-	NEXT();
-L_FC7:
-	sp[-1] = sat_i64_u(f64_of(sp[-1]));
-	NEXT();
+	CONV(FC0, sat_i32_s(f32_of(a)))
+	CONV(FC1, sat_i32_u(f32_of(a)))
+	CONV(FC2, sat_i32_s(f64_of(a)))
+	CONV(FC3, sat_i32_u(f64_of(a)))
+	CONV(FC4, sat_i64_s(f32_of(a)))
+	CONV(FC5, sat_i64_u(f32_of(a)))
+	CONV(FC6, sat_i64_s(f64_of(a)))
+	CONV(FC7, sat_i64_u(f64_of(a)))
 
-L_FC8: { /* memory.init */
-	uint64_t n = (uint32_t)sp[-1], src = (uint32_t)sp[-2], dst = (uint32_t)sp[-3];
-	uint32_t seg = (uint32_t)pc->u64;
-	pc++;
-	sp -= 3;
+/* Three-operand bulk ops: {x,y}, {n}, immediates. */
+#define X3 (uint64_t)(uint32_t)fp[pc[0].s[0]]
+#define Y3 fp[pc[0].s[1]]
+#define N3 (uint64_t)(uint32_t)fp[pc[1].s[0]]
+
+L_FC8: { /* memory.init {d,s}, {n}, seg */
+	uint64_t n = N3, src = (uint32_t)Y3, dst = X3;
+	uint32_t seg = (uint32_t)pc[2].u64;
+	pc += 3;
 	if (src + n > inst->data_len[seg] || dst + n > memsize)
 		TRAP(WASM_TRAP_MEM_OOB);
 	if (n)
 		memcpy(mem + dst, inst->mod->datas[seg].bytes + src, n);
 	NEXT();
 }
-L_FC9: /* data.drop */
+L_FC9: /* data.drop seg */
 	inst->data_len[pc->u64] = 0;
 	pc++;
 	NEXT();
-L_FC10: { /* memory.copy */
-	uint64_t n = (uint32_t)sp[-1], src = (uint32_t)sp[-2], dst = (uint32_t)sp[-3];
-	sp -= 3;
+L_FC10: { /* memory.copy {d,s}, {n} */
+	uint64_t n = N3, src = (uint32_t)Y3, dst = X3;
+	pc += 2;
 	if (src + n > memsize || dst + n > memsize)
 		TRAP(WASM_TRAP_MEM_OOB);
 	if (n)
 		memmove(mem + dst, mem + src, n);
 	NEXT();
 }
-L_FC11: { /* memory.fill */
-	uint64_t n = (uint32_t)sp[-1], dst = (uint32_t)sp[-3];
-	uint8_t v = (uint8_t)sp[-2];
-	sp -= 3;
+L_FC11: { /* memory.fill {d,val}, {n} */
+	uint64_t n = N3, dst = X3;
+	uint8_t v = (uint8_t)Y3;
+	pc += 2;
 	if (dst + n > memsize)
 		TRAP(WASM_TRAP_MEM_OOB);
 	if (n)
 		memset(mem + dst, v, n);
 	NEXT();
 }
-L_FC12: { /* table.init */
-	uint64_t n = (uint32_t)sp[-1], src = (uint32_t)sp[-2], dst = (uint32_t)sp[-3];
-	uint32_t seg = (uint32_t)pc[0].u64;
-	struct wasm_table *t = inst->tables[pc[1].u64];
-	pc += 2;
-	sp -= 3;
+L_FC12: { /* table.init {d,s}, {n}, seg, table */
+	uint64_t n = N3, src = (uint32_t)Y3, dst = X3;
+	uint32_t seg = (uint32_t)pc[2].u64;
+	struct wasm_table *t = inst->tables[pc[3].u64];
+	pc += 4;
 	if (src + n > inst->elem_len[seg] || dst + n > t->size)
 		TRAP(WASM_TRAP_TABLE_OOB);
 	if (n)
 		memcpy(t->elems + dst, inst->elem_refs[seg] + src, n * sizeof(uintptr_t));
 	NEXT();
 }
-L_FC13: /* elem.drop */
+L_FC13: /* elem.drop seg */
 	inst->elem_len[pc->u64] = 0;
 	pc++;
 	NEXT();
-L_FC14: { /* table.copy */
-	uint64_t n = (uint32_t)sp[-1], src = (uint32_t)sp[-2], dst = (uint32_t)sp[-3];
-	struct wasm_table *td = inst->tables[pc[0].u64], *ts = inst->tables[pc[1].u64];
-	pc += 2;
-	sp -= 3;
+L_FC14: { /* table.copy {d,s}, {n}, dst table, src table */
+	uint64_t n = N3, src = (uint32_t)Y3, dst = X3;
+	struct wasm_table *td = inst->tables[pc[2].u64], *ts = inst->tables[pc[3].u64];
+	pc += 4;
 	if (src + n > ts->size || dst + n > td->size)
 		TRAP(WASM_TRAP_TABLE_OOB);
 	if (n)
 		memmove(td->elems + dst, ts->elems + src, n * sizeof(uintptr_t));
 	NEXT();
 }
-L_FC15: { /* table.grow */
-	struct wasm_table *t = inst->tables[pc->u64];
-	uint32_t n = (uint32_t)sp[-1];
-	uintptr_t init = (uintptr_t)sp[-2];
-	pc++;
-	sp--;
-	sp[-1] = (uint32_t)wasm_table_grow_elems(t, n, init);
+L_FC15: { /* table.grow {d,init}, {n}, table */
+	struct wasm_table *t = inst->tables[pc[2].u64];
+	uint32_t n = (uint32_t)B1;
+	uintptr_t init = (uintptr_t)A0;
+	D0 = (uint32_t)wasm_table_grow_elems(t, n, init);
+	pc += 3;
 	NEXT();
 }
-L_FC16: /* table.size */
-	*sp++ = inst->tables[pc->u64]->size;
-	pc++;
+L_FC16: /* table.size {d}, table */
+	D0 = inst->tables[pc[1].u64]->size;
+	pc += 2;
 	NEXT();
-L_FC17: { /* table.fill */
-	struct wasm_table *t = inst->tables[pc->u64];
-	uint64_t n = (uint32_t)sp[-1], i = (uint32_t)sp[-3];
-	uintptr_t v = (uintptr_t)sp[-2];
-	pc++;
-	sp -= 3;
+L_FC17: { /* table.fill {i,val}, {n}, table */
+	struct wasm_table *t = inst->tables[pc[2].u64];
+	uint64_t n = N3, i = X3;
+	uintptr_t v = (uintptr_t)Y3;
+	pc += 3;
 	if (i + n > t->size)
 		TRAP(WASM_TRAP_TABLE_OOB);
 	for (uint64_t k = 0; k < n; k++)

@@ -6,8 +6,8 @@
  * Compiled code is an array of 8-byte cells: an operation (label address
  * for the computed-goto interpreter) followed by its immediates.  Values
  * live in 64-bit slots; a frame is [locals (params first) | operands] and a
- * callee's frame starts at its arguments on the caller's operand stack, so
- * calls copy nothing.  Branch targets and stack heights are precomputed.
+ * callee's frame starts at its arguments in the caller's frame, so calls
+ * copy nothing.  Branch targets and slot numbers are precomputed.
  */
 #ifndef CCCTL_WASM_INTERNAL_H
 #define CCCTL_WASM_INTERNAL_H
@@ -27,32 +27,38 @@ union wasm_cell {
 	uint32_t u32;
 	int32_t i32;
 	uintptr_t ptr;
+	uint32_t s[2]; /* two frame slot indexes */
 };
 
-/* Internal operation numbers.  0x00..0xff are the single-byte wasm opcodes
- * (numeric, memory, variable ops keep their number); the rest follow. */
+/*
+ * Internal operations.  Operands are frame slots (fp-relative indexes):
+ * locals first, then one slot per operand-stack height, so every stack
+ * value has a fixed home and ops are three-address ("d = a op b").  Cell
+ * layouts: unary {d,a}; binary {d,a} {b,-}; load {d,addr} off; store
+ * {addr,val} off; immediate forms {d,a} imm.  0x00..0xff are the wasm
+ * single-byte opcodes (same semantics, slot operands), then the rest.
+ */
 enum wasm_iop {
 	IOP_FC_BASE = 0x100,   /* 0xfc N -> IOP_FC_BASE + N (N <= 17) */
 	IOP_BR = 0x120,        /* off */
-	IOP_BR_MOVE,           /* off, height, arity */
-	IOP_BR_IF,             /* off */
-	IOP_BR_IF_MOVE,        /* off, height, arity */
-	IOP_BR_UNLESS,         /* off  (if: jump to else/end when zero) */
-	IOP_BR_TABLE,          /* n, arity, then n+1 x (off, height) */
-	IOP_RETURN,            /* nresults */
-	IOP_CALL,              /* funcidx */
-	IOP_CALL_INDIRECT,     /* typeidx, tableidx */
+	IOP_BR_MOVE,           /* off, {dst,src}, n */
+	IOP_BR_IF,             /* off, {cond} */
+	IOP_BR_IF_MOVE,        /* off, {cond,n}, {dst,src} */
+	IOP_BR_TABLE,          /* {idx,arity}, {src,n}, then n+1 x (off, {dst}) */
+	IOP_RETURN,            /* {src,n} */
+	IOP_CALL,              /* funcidx, {argbase} */
+	IOP_CALL_INDIRECT,     /* typeidx, tableidx, {argbase,idx} */
 	IOP_FUEL,              /* count */
-	IOP_SELECT,            /* (typed or not) */
-	IOP_LOCAL_GET,         /* idx */
-	IOP_LOCAL_SET,         /* idx */
-	IOP_LOCAL_TEE,         /* idx */
-	IOP_CONST,             /* value (any type, raw bits) */
-	IOP_LOCAL_GET2,        /* idx, idx (superinstruction) */
-	IOP_I32_ADD_IMM,       /* imm: i32.const k; i32.add */
-	IOP_LOCAL_GET_I32_ADD, /* idx: local.get x; i32.add */
-	IOP_I32_CMP_BR_IF,     /* reserved */
-	IOP_COUNT
+	IOP_SELECT,            /* {d,a}, {b,cond} */
+	IOP_COPY,              /* {d,a} */
+	IOP_CONST,             /* {d}, value (raw bits) */
+	IOP_BR_IF_NOT,         /* off, {cond}: branch when zero, no values moved */
+	IOP_I32_IMM_BASE,      /* i32 binary op 0x46..0x78 with constant b: {d,a}, imm */
+	IOP_CMP_BR_BASE = IOP_I32_IMM_BASE + (0x78 - 0x46 + 1),
+			       /* i32 compare 0x46..0x4f fused with br_if: off, {a,b} */
+	IOP_CMPI_BR_BASE = IOP_CMP_BR_BASE + (0x4f - 0x46 + 1),
+			       /* the same with a constant b: off, {a,-}, imm */
+	IOP_COUNT = IOP_CMPI_BR_BASE + (0x4f - 0x46 + 1)
 };
 
 struct wasm_functype {

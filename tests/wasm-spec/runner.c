@@ -74,9 +74,11 @@ static void report(struct ctx *c, int kind, int res, const char *fmt, ...)
 	if (res == FAIL || (verbose && fmt)) {
 		fprintf(stderr, "%s:%d: %s: %s: ", c->file, c->line, kinds[kind],
 			res == FAIL ? "FAIL" : res == SKIP ? "skip" : "ok");
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt ? fmt : "", ap);
-		va_end(ap);
+		if (fmt) {
+			va_start(ap, fmt);
+			vfprintf(stderr, fmt, ap);
+			va_end(ap);
+		}
 		fputc('\n', stderr);
 	}
 }
