@@ -98,4 +98,4 @@ expect_exit 6 "$CCCTL" pull $at --identity "$cg" /output/intersection.csv
 expect_exit 0 "$CCCTL" pull $at --identity "$sm" -o "$T/sm2.out" /output/intersection.csv
 CHECKS=$((CHECKS + 1))
 cmp -s "$T/sm2.out" "$d/expected/intersection.csv" || fail "second pull differs"
-finish
+e2e_finish

@@ -84,4 +84,4 @@ expect_exit 4 "$CCCTL" attest --deployment good --policy "$d/two.json" &&
 expect_exit 4 "$CCCTL" push --deployment good --policy "$d/two.json" --identity "$sm" \
 	--file /input/st-marys.csv "$d/data/st-marys.csv" && expect_grep "$T/err" "policy digest mismatch"
 expect_exit 0 "$CCCTL" attest --deployment good --policy "$d/expired.json"
-finish
+e2e_finish

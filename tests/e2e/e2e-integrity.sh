@@ -78,4 +78,4 @@ expect_exit 0 "$CCCTL" push $at --identity "$cg" --file /input/city-general.csv 
 expect_stored inputs "$sm" '"/input/city-general.csv","/input/st-marys.csv"'
 CHECKS=$((CHECKS + 1))
 [ ! -e "$T/r" ] || fail "a refused pull left a result file"
-finish
+e2e_finish

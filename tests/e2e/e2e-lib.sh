@@ -72,6 +72,9 @@ deploy() {
 		2>"$T/deploy.err" || { fail "deploy $1"; cat "$T/deploy.err"; return 1; }
 	E2E_DEPLOYED="$E2E_DEPLOYED $1"
 	at="--deployment $1 --policy $2"
+	# A second name for the runtime's log: teardown unlinks the record's,
+	# and what the runtime writes while exiting (sanitizers) still lands.
+	ln -f "$CCCTL_STATE_DIR/deployments/$1.log" "$T/$1.runtime.log" 2>/dev/null
 	PID=$(tr -d ' \n' <"$T/deploy.json" | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
 	ENDPOINT=$(tr -d ' \n' <"$T/deploy.json" | sed -n 's/.*"endpoint":"\([^"]*\)".*/\1/p')
 	CHECKS=$((CHECKS + 1))
@@ -104,4 +107,20 @@ tls_send() {
 	shift
 	timeout 20 openssl s_client -connect "$ENDPOINT" -quiet ${id:+-cert "$id.crt" -key "$id.key"} "$@" \
 		>"$T/tls.out" 2>"$T/tls.err"
+}
+
+# e2e_finish: tear every deployment down (exit 0), check that no runtime
+# wrote a sanitizer report or crashed, and finish.
+e2e_finish() {
+	for n in $E2E_DEPLOYED; do
+		expect_exit 0 "$CCCTL" teardown "$n"
+		[ -f "$T/$n.runtime.log" ] || continue
+		CHECKS=$((CHECKS + 1))
+		if grep -qE 'Sanitizer|runtime error:|Segmentation|Aborted' "$T/$n.runtime.log"; then
+			fail "runtime of deployment $n reported an error"
+			head -n 30 "$T/$n.runtime.log" | sed 's/^/  log: /'
+		fi
+	done
+	E2E_DEPLOYED=
+	finish
 }

@@ -80,4 +80,4 @@ limits_case memory '(module (memory (export "memory") 2000) (func (export "_star
 	'{ memory: 64MiB }' "memory too large"
 limits_case timeout '(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))' \
 	'{ fuel: 1000000000000000, timeout: 1s }' "timeout after 1 s"
-finish
+e2e_finish

@@ -115,5 +115,4 @@ for p in $names; do
 done
 # shellcheck disable=SC2086
 expect_exit 0 "$CCCTL" status --json $at --identity "$IDS/p00" && expect_grep "$T/out" '"run": "done"'
-[ -n "${E2E_KEEP:-}" ] && { trap - EXIT; echo "$T"; exit 0; }
-finish
+e2e_finish

@@ -116,4 +116,4 @@ while [ "$(fds)" -gt "$fds0" ] && [ $n -lt 20 ]; do
 done
 CHECKS=$((CHECKS + 1))
 [ "$(fds)" -le "$fds0" ] || fail "runtime holds $(fds) file descriptors, $fds0 at the start (leak)"
-finish
+e2e_finish
