@@ -30,9 +30,9 @@
 #include "lib/identity.h"
 
 #define DEFAULT_TEMPLATE "psi"
-#define IDENTITY_DAYS 365
-#define MAX_COPY (256u * 1024 * 1024) /* bytes of one template file */
-#define IDS_DIR "ids"
+#define IDENTITY_DAYS	 365
+#define MAX_COPY	 (256u * 1024 * 1024) /* bytes of one template file */
+#define IDS_DIR		 "ids"
 
 /* Everything init created, in order, so that a failure can undo it. */
 struct created {
@@ -166,7 +166,8 @@ static bool wanted(const char *sub, const char *file)
 	if (file[0] == '.')
 		return false;
 	if (strcmp(sub, "programs") == 0)
-		return has_suffix(file, ".c") || has_suffix(file, ".h") || has_suffix(file, ".wasm");
+		return has_suffix(file, ".c") || has_suffix(file, ".h") ||
+		       has_suffix(file, ".wasm");
 	return true;
 }
 
@@ -309,7 +310,8 @@ static int copy_wasm(struct cli_ctx *ctx, struct created *c, const struct cli_te
 		struct ccctl_json *item;
 
 		if (!safe_relative(p))
-			return ccctl_err_set(CCCTL_EINVAL, "template \"%s\": program \"%s\": "
+			return ccctl_err_set(CCCTL_EINVAL,
+					     "template \"%s\": program \"%s\": "
 					     "expected a relative path inside the template",
 					     t->name, p);
 		dst = join(dir, p);
@@ -321,14 +323,17 @@ static int copy_wasm(struct cli_ctx *ctx, struct created *c, const struct cli_te
 		    same_dir(cli_template_dir(), ABS_TOP_SRCDIR "/templates")) {
 			ret = ccctl_buf_printf(&built, "%s/templates/%s/%s", ABS_TOP_BUILDDIR,
 					       t->name, p);
-			if (ret == 0 && lstat((char *)built.data, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (ret == 0 && lstat((char *)built.data, &st) == 0 &&
+			    S_ISREG(st.st_mode)) {
 				ret = copy_file(c, (char *)built.data, dst);
 				have = ret == 0;
 			}
 		}
 		if (ret == 0 && !have)
-			cli_warn(ctx, "\"%s\" is not built: build it before `ccctl policy compile` "
-				 "(see %s/README.md)", dst, dir);
+			cli_warn(ctx,
+				 "\"%s\" is not built: build it before `ccctl policy compile` "
+				 "(see %s/README.md)",
+				 dst, dir);
 		if (ret == 0) {
 			item = ccctl_json_new_object();
 			if (!item)
@@ -408,8 +413,10 @@ static int prepare_dir(struct created *c, const char *dir)
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
 			closedir(d);
-			return ccctl_err_set(CCCTL_EFAIL, "\"%s\" is not empty: expected a new "
-					     "or empty folder", dir);
+			return ccctl_err_set(CCCTL_EFAIL,
+					     "\"%s\" is not empty: expected a new "
+					     "or empty folder",
+					     dir);
 		}
 	closedir(d);
 	return 0;
@@ -419,8 +426,8 @@ static int prepare_dir(struct created *c, const char *dir)
 static int populate(struct cli_ctx *ctx, struct created *c, const struct cli_template *t,
 		    const char *dir, struct ccctl_json *programs, struct ccctl_json *ids)
 {
-	static const char *const top[] = { "topology.yaml", "README.md" };
-	static const char *const subs[] = { "programs", "data", "expected" };
+	static const char *const top[] = {"topology.yaml", "README.md"};
+	static const char *const subs[] = {"programs", "data", "expected"};
 	char *src = NULL, *dst = NULL;
 	struct stat st;
 	size_t i;
@@ -454,8 +461,8 @@ static int populate(struct cli_ctx *ctx, struct created *c, const struct cli_tem
 	if (ret == 0)
 		ret = make_identities(c, t, dir, ids);
 	if (ret == 0) {
-		static const char ignore[] = "# private keys stay with their owner\n/" IDS_DIR
-					     "/*.key\n";
+		static const char ignore[] =
+		    "# private keys stay with their owner\n/" IDS_DIR "/*.key\n";
 
 		dst = join(dir, ".gitignore");
 		ret = dst ? write_new(c, dst, ignore, sizeof(ignore) - 1) : ccctl_err_nomem();
@@ -495,8 +502,8 @@ static int print_result(struct cli_ctx *ctx, const struct cli_template *t, const
 	}
 	for (i = 0; ret == 0 && i < c->n; i++)
 		if (!c->is_dir[i] && strlen(c->paths[i]) > skip)
-			ret = ccctl_json_array_push(files,
-						    ccctl_json_new_string(c->paths[i] + skip));
+			ret =
+			    ccctl_json_array_push(files, ccctl_json_new_string(c->paths[i] + skip));
 	if (ret == 0)
 		ret = ccctl_json_object_set_string(doc, "template", t->name);
 	if (ret == 0)
@@ -519,17 +526,17 @@ out:
 }
 
 static const struct cli_opt opts[] = {
-	{ 0, "template", "NAME", "the template (default: " DEFAULT_TEMPLATE
-	  "; see `ccctl template list`)", false, false },
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    {0, "template", "NAME",
+     "the template (default: " DEFAULT_TEMPLATE "; see `ccctl template list`)", false, false},
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static int run(struct cli_ctx *ctx)
 {
 	const char *name = cli_opt_str(ctx, "template");
-	struct cli_template t = { 0 };
-	struct created c = { 0 };
+	struct cli_template t = {0};
+	struct created c = {0};
 	struct ccctl_json *programs = NULL, *ids = NULL;
 	char *dir = NULL;
 	size_t len;
@@ -585,11 +592,11 @@ out:
 }
 
 const struct cli_cmd cmd_init = {
-	.name = "init",
-	.args = "DIR",
-	.summary = "start a project from a template: topology, programs, data, identities",
-	.opts = opts,
-	.min_args = 1,
-	.max_args = 1,
-	.run = run,
+    .name = "init",
+    .args = "DIR",
+    .summary = "start a project from a template: topology, programs, data, identities",
+    .opts = opts,
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
 };

@@ -188,13 +188,17 @@ static int read_fields(struct cli_template *t, yaml_document_t *doc, const char 
 				return ccctl_err_nomem();
 		} else if (key_is(doc, p, "participants")) {
 			if (!v || v->type != YAML_MAPPING_NODE)
-				return ccctl_err_set(CCCTL_EINVAL, "\"%s\": participants: expected a "
-						     "mapping of names", file);
+				return ccctl_err_set(CCCTL_EINVAL,
+						     "\"%s\": participants: expected a "
+						     "mapping of names",
+						     file);
 			for (q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top; q++) {
 				s = scalar(yaml_document_get_node(doc, q->key), &len);
 				if (!s || strlen(s) != len)
-					return ccctl_err_set(CCCTL_EINVAL, "\"%s\": participants: "
-							     "expected a name", file);
+					return ccctl_err_set(CCCTL_EINVAL,
+							     "\"%s\": participants: "
+							     "expected a name",
+							     file);
 				ret = strv_push(&t->participants, &t->nparticipants, &cap, s, len);
 				if (ret)
 					return ret;
@@ -278,13 +282,13 @@ out:
 }
 
 static const struct cli_opt opts[] = {
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static int run(struct cli_ctx *ctx)
 {
-	struct cli_template t = { 0 };
+	struct cli_template t = {0};
 	struct ccctl_json *doc = NULL, *arr = NULL, *item;
 	char **names = NULL;
 	size_t n = 0, i, width = 0;
@@ -330,9 +334,8 @@ static int run(struct cli_ctx *ctx)
 			}
 			if ((ret = ccctl_json_array_push(arr, item)) ||
 			    (ret = ccctl_json_object_set_string(item, "name", t.name)) ||
-			    (t.description &&
-			     (ret = ccctl_json_object_set_string(item, "description",
-								 t.description))) ||
+			    (t.description && (ret = ccctl_json_object_set_string(
+						   item, "description", t.description))) ||
 			    (ret = ccctl_json_object_set_string(item, "path", t.dir)))
 				goto out;
 		}
@@ -356,11 +359,11 @@ out:
 }
 
 const struct cli_cmd cmd_template_list = {
-	.name = "template list",
-	.args = "",
-	.summary = "list the templates `ccctl init` can start from",
-	.opts = opts,
-	.min_args = 0,
-	.max_args = 0,
-	.run = run,
+    .name = "template list",
+    .args = "",
+    .summary = "list the templates `ccctl init` can start from",
+    .opts = opts,
+    .min_args = 0,
+    .max_args = 0,
+    .run = run,
 };

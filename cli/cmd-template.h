@@ -12,18 +12,18 @@
 
 #include <stddef.h>
 
-#define CLI_TEMPLATE_NAME_MAX 63
+#define CLI_TEMPLATE_NAME_MAX	  63
 #define CLI_TEMPLATE_MAX_TOPOLOGY (1024u * 1024) /* bytes of a template's topology */
 
 /* What `ccctl init` and `ccctl template list` need from a template's
  * topology.yaml (read leniently: full validation is `ccctl policy compile`). */
 struct cli_template {
-	char *name;           /* the template (folder) name */
-	char *dir;            /* its folder */
-	char *description;    /* the topology's description, or NULL */
-	char **participants;  /* participant names, in file order */
+	char *name;	     /* the template (folder) name */
+	char *dir;	     /* its folder */
+	char *description;   /* the topology's description, or NULL */
+	char **participants; /* participant names, in file order */
 	size_t nparticipants;
-	char **programs;      /* programs' `wasm:` paths, relative to dir */
+	char **programs; /* programs' `wasm:` paths, relative to dir */
 	size_t nprograms;
 };
 

@@ -37,20 +37,20 @@
 #define TPL_PRINTF(fmt, args)
 #endif
 
-#define TPL_EXIT_FAIL 1
+#define TPL_EXIT_FAIL	 1
 #define TPL_EXIT_INVALID 3
-#define TPL_MAX_FILE ((size_t)16 << 20) /* bytes per input file */
-#define TPL_MAX_PATH 4096
+#define TPL_MAX_FILE	 ((size_t)16 << 20) /* bytes per input file */
+#define TPL_MAX_PATH	 4096
 
 /* The program's name in messages; set it first thing in main(). */
 static const char *tpl_prog = "program";
 
 struct tpl_file {
 	const char *path; /* the guest path, used in messages */
-	char *data;       /* whole file, NUL-terminated */
+	char *data;	  /* whole file, NUL-terminated */
 	size_t len;
-	size_t pos;       /* next unread byte */
-	unsigned line;    /* number of the line last returned */
+	size_t pos;    /* next unread byte */
+	unsigned line; /* number of the line last returned */
 };
 
 static inline void tpl_vdie(int status, const char *path, unsigned line, const char *fmt,
@@ -82,7 +82,7 @@ static inline _Noreturn void tpl_die(int status, const char *fmt, ...)
 
 /* Exit with status 3 and a message about the current line of f. */
 static inline _Noreturn void tpl_invalid(const struct tpl_file *f, const char *fmt, ...)
-	TPL_PRINTF(2, 3);
+    TPL_PRINTF(2, 3);
 static inline _Noreturn void tpl_invalid(const struct tpl_file *f, const char *fmt, ...)
 {
 	va_list ap;
@@ -359,8 +359,7 @@ static inline void tpl_out_close(FILE *fp, const char *guest)
 }
 
 /* Parse "--NAME=VALUE" as an integer in [min, max]; 1 if arg is that option. */
-static inline int tpl_int_option(const char *arg, const char *name, long min, long max,
-				 long *out)
+static inline int tpl_int_option(const char *arg, const char *name, long min, long max, long *out)
 {
 	size_t n = strlen(name);
 	const char *v;

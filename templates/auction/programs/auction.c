@@ -22,8 +22,8 @@
  */
 #include "tplio.h"
 
-#define RESULT "/output/result.csv"
-#define MAX_NAME 32
+#define RESULT	   "/output/result.csv"
+#define MAX_NAME   32
 #define MAX_AMOUNT ((int64_t)1000000000000 * 100) /* in cents */
 
 struct bidder {
@@ -62,8 +62,10 @@ static void bidder_name(struct bidder *b, const char *path)
 
 	if (!tpl_is_input_path(path) || n < 5 || strcmp(name + n - 4, ".csv") != 0 ||
 	    n - 4 > MAX_NAME || !(name[0] >= 'a' && name[0] <= 'z'))
-		tpl_die(2, "\"%s\": expected /input/BIDDER.csv (BIDDER: a-z, then up to 31 "
-			   "of a-z 0-9 - _)", path);
+		tpl_die(2,
+			"\"%s\": expected /input/BIDDER.csv (BIDDER: a-z, then up to 31 "
+			"of a-z 0-9 - _)",
+			path);
 	for (i = 0; i < n - 4; i++)
 		if (name[i] == '.')
 			tpl_die(2, "\"%s\": expected /input/BIDDER.csv", path);

@@ -25,12 +25,12 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-#define MODEL "/output/model.csv"
-#define FIT "/output/fit.csv"
+#define MODEL	     "/output/model.csv"
+#define FIT	     "/output/fit.csv"
 #define MAX_FEATURES 8
-#define MAX_COLS (MAX_FEATURES + 1)
-#define MAX_NAME 32
-#define SCALE 1000000 /* 6 decimal places */
+#define MAX_COLS     (MAX_FEATURES + 1)
+#define MAX_NAME     32
+#define SCALE	     1000000 /* 6 decimal places */
 
 struct data {
 	double *v; /* rows * cols values, row major */
@@ -87,8 +87,10 @@ static void load(struct data *d, struct tpl_file *f, const char *path, char *hea
 		size_t n = count_fields(line);
 
 		if (n < 2 || n > MAX_COLS)
-			tpl_invalid(f, "expected 1 to %d feature columns and a target column, "
-				       "found %zu columns", MAX_FEATURES, n);
+			tpl_invalid(f,
+				    "expected 1 to %d feature columns and a target column, "
+				    "found %zu columns",
+				    MAX_FEATURES, n);
 		if (strlen(line) >= header0_len)
 			tpl_invalid(f, "header line too long");
 		strcpy(header0, line);
@@ -180,10 +182,10 @@ static void print_fixed(FILE *out, double v)
 int main(int argc, char **argv)
 {
 	static char header0[1024];
-	struct data d = { 0 };
+	struct data d = {0};
 	struct tpl_file *files;
 	char *names[MAX_COLS];
-	double a[MAX_COLS * MAX_COLS] = { 0 }, r[MAX_COLS] = { 0 }, b[MAX_COLS];
+	double a[MAX_COLS * MAX_COLS] = {0}, r[MAX_COLS] = {0}, b[MAX_COLS];
 	double x[MAX_COLS], mean = 0, sse = 0, sst = 0;
 	size_t n, i, j, k, p;
 	FILE *out;

@@ -44,8 +44,7 @@ static void check_id(const struct tpl_file *f, const char *id)
 
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		      c == '-'))
-			tpl_invalid(f, "patient_id \"%.80s\": unexpected character '%c'", id,
-				    c);
+			tpl_invalid(f, "patient_id \"%.80s\": unexpected character '%c'", id, c);
 		if (n >= MAX_ID)
 			tpl_invalid(f, "patient_id \"%.80s\": longer than %d characters", id,
 				    MAX_ID);

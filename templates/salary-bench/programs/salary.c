@@ -18,8 +18,8 @@
  */
 #include "tplio.h"
 
-#define OUTPUT "/output/benchmark.csv"
-#define MAX_ROLE 40
+#define OUTPUT	   "/output/benchmark.csv"
+#define MAX_ROLE   40
 #define MAX_SALARY 100000000
 
 struct row {
@@ -54,8 +54,8 @@ static void check_role(const struct tpl_file *f, const char *role)
 				    MAX_ROLE);
 }
 
-static void load(struct row **rows, size_t *n, size_t *cap, struct tpl_file *f,
-		 const char *path, size_t company)
+static void load(struct row **rows, size_t *n, size_t *cap, struct tpl_file *f, const char *path,
+		 size_t company)
 {
 	char *line, *fld[2];
 	size_t before = *n;
@@ -84,8 +84,8 @@ static int64_t percentile(const struct row *s, size_t n, unsigned pct)
 }
 
 /* Print one role's line for the sorted rows s[0..n) of that role. */
-static void role_line(FILE *out, const struct row *s, size_t n, size_t ncompanies,
-		      long min_emp, long min_co, long max_share, size_t *per)
+static void role_line(FILE *out, const struct row *s, size_t n, size_t ncompanies, long min_emp,
+		      long min_co, long max_share, size_t *per)
 {
 	size_t i, companies = 0, most = 0;
 	int64_t median;
@@ -122,10 +122,10 @@ int main(int argc, char **argv)
 	FILE *out;
 
 	tpl_prog = "salary";
-	while (first < argc && (tpl_int_option(argv[first], "--min-employees", 1, 1000000,
-					       &min_emp) ||
-				tpl_int_option(argv[first], "--min-companies", 1, 1000000, &min_co) ||
-				tpl_int_option(argv[first], "--max-share", 1, 100, &max_share)))
+	while (first < argc &&
+	       (tpl_int_option(argv[first], "--min-employees", 1, 1000000, &min_emp) ||
+		tpl_int_option(argv[first], "--min-companies", 1, 1000000, &min_co) ||
+		tpl_int_option(argv[first], "--max-share", 1, 100, &max_share)))
 		first++;
 	if (first >= argc)
 		tpl_die(2, "usage: salary [--min-employees=N] [--min-companies=C] "

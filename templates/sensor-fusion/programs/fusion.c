@@ -27,8 +27,8 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-#define OUTPUT "/output/fused.csv"
-#define MAX_ZONE 16
+#define OUTPUT	    "/output/fused.csv"
+#define MAX_ZONE    16
 #define MAX_PARTIES 64
 
 struct reading {

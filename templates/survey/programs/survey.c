@@ -19,11 +19,11 @@
  */
 #include "tplio.h"
 
-#define OUTPUT "/output/summary.csv"
-#define NBANDS 4
+#define OUTPUT	"/output/summary.csv"
+#define NBANDS	4
 #define NSCORES 5
 
-static const char *const bands[NBANDS] = { "18-29", "30-44", "45-59", "60+" };
+static const char *const bands[NBANDS] = {"18-29", "30-44", "45-59", "60+"};
 
 struct group {
 	int64_t n, yes, sum;
@@ -80,7 +80,7 @@ static void print_group(FILE *out, const char *name, const struct group *g)
 
 int main(int argc, char **argv)
 {
-	struct group g[NBANDS] = { 0 }, all = { 0 };
+	struct group g[NBANDS] = {0}, all = {0};
 	long min_group = 5;
 	int i, b, first = 1, nsup = 0;
 	FILE *out;
@@ -120,7 +120,8 @@ int main(int argc, char **argv)
 
 	out = tpl_out_open(OUTPUT);
 	fputs("group,respondents,mean_satisfaction,score_1,score_2,score_3,score_4,score_5,"
-	      "recommend_pct\n", out);
+	      "recommend_pct\n",
+	      out);
 	print_group(out, "all", &all);
 	for (b = 0; b < NBANDS; b++)
 		print_group(out, bands[b], &g[b]);
