@@ -145,6 +145,24 @@ static void discard(uint8_t *data, size_t len)
 	}
 }
 
+/* Compare an upload with the SHA-256 the policy pins; on a mismatch the
+ * upload is wiped and 409 names both digests. */
+static bool pinned_hash_ok(struct rt_conn *c, const uint8_t want[CCCTL_SHA256_LEN],
+			   uint8_t *data, size_t len, const char *message)
+{
+	uint8_t d[CCCTL_SHA256_LEN];
+	char exp[72] = "sha256:", got[72] = "sha256:";
+
+	ccctl_sha256(d, data, len);
+	if (ccctl_ct_equal(d, want, sizeof(d)))
+		return true;
+	ccctl_hex_encode(exp + 7, want, CCCTL_SHA256_LEN);
+	ccctl_hex_encode(got + 7, d, CCCTL_SHA256_LEN);
+	discard(data, len);
+	rt_conn_error(c, 409, "hash_mismatch", message, exp, got);
+	return false;
+}
+
 /* Store data as blob b unless already present: 201, or 409. */
 static bool store_once(struct rt_conn *c, struct rt_blob *b, uint8_t *data, size_t len,
 		       const char *what)
@@ -173,8 +191,7 @@ static bool put_program(struct rt_conn *c, const struct rt_http_request *req, co
 {
 	const struct ccctl_policy *p = c->st->policy;
 	const struct ccctl_policy_program *g = NULL;
-	uint8_t *data = NULL, d[CCCTL_SHA256_LEN];
-	char exp[72], got[72];
+	uint8_t *data = NULL;
 	size_t len, i;
 
 	for (i = 0; i < p->nprograms; i++)
@@ -198,16 +215,8 @@ static bool put_program(struct rt_conn *c, const struct rt_http_request *req, co
 	}
 	if (!read_upload(c, req, MAX_PROGRAM_SIZE, &data, &len))
 		return false;
-	ccctl_sha256(d, data, len);
-	if (!ccctl_ct_equal(d, g->sha256, sizeof(d))) {
-		strcpy(exp, "sha256:");
-		ccctl_hex_encode(exp + 7, g->sha256, CCCTL_SHA256_LEN);
-		strcpy(got, "sha256:");
-		ccctl_hex_encode(got + 7, d, CCCTL_SHA256_LEN);
-		discard(data, len);
-		return rt_conn_error(c, 409, "hash_mismatch",
-				     "the module is not the one the policy pins", exp, got) == 0;
-	}
+	if (!pinned_hash_ok(c, g->sha256, data, len, "the module is not the one the policy pins"))
+		return true;
 	return store_once(c, &c->st->programs[i], data, len, g->name);
 }
 
@@ -215,8 +224,7 @@ static bool put_file(struct rt_conn *c, const struct rt_http_request *req, const
 {
 	const struct ccctl_policy *p = c->st->policy;
 	const struct ccctl_policy_input *in = NULL;
-	uint8_t *data = NULL, d[CCCTL_SHA256_LEN];
-	char exp[72], got[72];
+	uint8_t *data = NULL;
 	size_t len, i;
 
 	for (i = 0; i < p->ninputs; i++)
@@ -240,19 +248,9 @@ static bool put_file(struct rt_conn *c, const struct rt_http_request *req, const
 	}
 	if (!read_upload(c, req, in->max_size, &data, &len))
 		return false;
-	if (in->has_sha256) {
-		ccctl_sha256(d, data, len);
-		if (!ccctl_ct_equal(d, in->sha256, sizeof(d))) {
-			strcpy(exp, "sha256:");
-			ccctl_hex_encode(exp + 7, in->sha256, CCCTL_SHA256_LEN);
-			strcpy(got, "sha256:");
-			ccctl_hex_encode(got + 7, d, CCCTL_SHA256_LEN);
-			discard(data, len);
-			return rt_conn_error(c, 409, "hash_mismatch",
-					     "the input is not the one the policy pins", exp,
-					     got) == 0;
-		}
-	}
+	if (in->has_sha256 &&
+	    !pinned_hash_ok(c, in->sha256, data, len, "the input is not the one the policy pins"))
+		return true;
 	return store_once(c, &c->st->inputs[i], data, len, path);
 }
 
@@ -303,6 +301,12 @@ static bool get_file(struct rt_conn *c, const char *path)
 		return true;
 	}
 	pthread_mutex_lock(&st->lock);
+	if (st->run == RT_RUN_PENDING && expired(p)) {
+		pthread_mutex_unlock(&st->lock);
+		rt_conn_error(c, 409, "expired", "the policy has expired: the program will not run",
+			      p->expires, NULL);
+		return true;
+	}
 	if (st->run == RT_RUN_PENDING) {
 		if (missing_list(st, missing, sizeof(missing)) > 0) {
 			pthread_mutex_unlock(&st->lock);
