@@ -8,22 +8,12 @@
 #include <strings.h>
 
 #include "http.h"
+#include "lib/buf.h"
 
 static bool is_tchar(uint8_t c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       (c && strchr("!#$%&'*+-.^_`|~", c));
-}
-
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Find CRLF CRLF within the first len bytes; returns the offset after it. */
@@ -62,7 +52,8 @@ static int parse_target(struct rt_http_request *req, const uint8_t *t, size_t n,
 		uint8_t c = t[i];
 		if (c == '%') {
 			int hi, lo;
-			if (q - i < 3 || (hi = hexval(t[i + 1])) < 0 || (lo = hexval(t[i + 2])) < 0) {
+			if (q - i < 3 || (hi = ccctl_hex_value(t[i + 1])) < 0 ||
+			    (lo = ccctl_hex_value(t[i + 2])) < 0) {
 				*why = "bad percent-encoding";
 				return -400;
 			}
