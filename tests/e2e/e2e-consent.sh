@@ -18,7 +18,7 @@
 
 d="$T/psi"
 tpl psi "$d"
-sm="$d/ids/st-marys" cg="$d/ids/city-general" rl="$d/ids/research-lab"
+sm="$d/ids/st-marys" rl="$d/ids/research-lab"
 zeros=0000000000000000000000000000000000000000000000000000000000000000
 
 # Consent incomplete: city-general has not signed.

@@ -85,6 +85,7 @@ deploy() {
 # `ccctl status --json` as ID, comma-separated and quoted; the status
 # document is left in $T/status.json.
 present() {
+	# shellcheck disable=SC2086
 	"$CCCTL" status -q --json $at --identity "$2" >"$T/status.json" 2>"$T/status.err" ||
 		{ echo "status-failed"; return 1; }
 	tr -d ' \n\t' <"$T/status.json" | sed -n "s/.*\"$1\":{\([^}]*\)}.*/\1/p" |

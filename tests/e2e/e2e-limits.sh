@@ -72,12 +72,15 @@ EOT
 	kill -0 "$PID" 2>/dev/null || fail "$name: the runtime died"
 }
 
+# shellcheck disable=SC2016 # $l is a WebAssembly label
 limits_case trap '(module (memory (export "memory") 1) (func (export "_start") unreachable))' \
 	'{ fuel: 1000000 }' "unreachable"
+# shellcheck disable=SC2016
 limits_case fuel '(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))' \
 	'{ fuel: 1000000 }' "out of fuel (limit 1000000)"
 limits_case memory '(module (memory (export "memory") 2000) (func (export "_start")))' \
 	'{ memory: 64MiB }' "memory too large"
+# shellcheck disable=SC2016
 limits_case timeout '(module (memory (export "memory") 1) (func (export "_start") (loop $l (br $l))))' \
 	'{ fuel: 1000000000000000, timeout: 1s }' "timeout after 1 s"
 e2e_finish
