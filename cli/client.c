@@ -62,23 +62,15 @@ static int record_path(char *out, size_t size, const char *state_dir, const char
 	return 0;
 }
 
-int cli_deployment_save(const char *state_dir, const struct ccctl_deployment *d)
+int cli_deployment_json(struct ccctl_json **out, const struct ccctl_deployment *d)
 {
 	struct ccctl_json *doc = ccctl_json_new_object();
-	struct ccctl_buf b;
-	char path[4200], dir[4200];
 	int rc;
 
-	ccctl_buf_init(&b);
+	*out = NULL;
 	if (!doc)
 		return ccctl_err_nomem();
-	rc = record_path(path, sizeof(path), state_dir, d->name);
-	if (rc == 0) {
-		snprintf(dir, sizeof(dir), "%s/deployments", state_dir);
-		rc = ccctl_mkdirs(dir, 0700);
-	}
-	if (rc == 0)
-		rc = ccctl_json_object_set_string(doc, "name", d->name);
+	rc = ccctl_json_object_set_string(doc, "name", d->name);
 	if (rc == 0)
 		rc = ccctl_json_object_set_string(doc, "backend", d->backend);
 	if (rc == 0)
@@ -87,6 +79,28 @@ int cli_deployment_save(const char *state_dir, const struct ccctl_deployment *d)
 		rc = ccctl_json_object_set_int(doc, "pid", d->pid);
 	if (rc == 0)
 		rc = ccctl_json_object_set_string(doc, "policy", d->policy_digest);
+	if (rc == 0)
+		*out = doc;
+	else
+		ccctl_json_free(doc);
+	return rc;
+}
+
+int cli_deployment_save(const char *state_dir, const struct ccctl_deployment *d)
+{
+	struct ccctl_json *doc = NULL;
+	struct ccctl_buf b;
+	char path[4200], dir[4200];
+	int rc;
+
+	ccctl_buf_init(&b);
+	rc = record_path(path, sizeof(path), state_dir, d->name);
+	if (rc == 0) {
+		snprintf(dir, sizeof(dir), "%s/deployments", state_dir);
+		rc = ccctl_mkdirs(dir, 0700);
+	}
+	if (rc == 0)
+		rc = cli_deployment_json(&doc, d);
 	if (rc == 0)
 		rc = ccctl_json_write_pretty(&b, doc);
 	if (rc == 0)

@@ -80,7 +80,9 @@ int cli_http_error(long status, const struct ccctl_buf *resp, const char *what);
 /* Print the simulation warning when the backend protects nothing. */
 void cli_session_warn(const struct cli_ctx *ctx, const struct cli_session *s);
 
-/* Deployment records under STATE/deployments/NAME.json. */
+/* Deployment records under STATE/deployments/NAME.json: name, backend,
+ * endpoint, pid, policy (the --json output of deploy has the same shape). */
+int cli_deployment_json(struct ccctl_json **out, const struct ccctl_deployment *d);
 int cli_deployment_save(const char *state_dir, const struct ccctl_deployment *d);
 int cli_deployment_load(const char *state_dir, const char *name, struct ccctl_deployment *d);
 int cli_deployment_remove(const char *state_dir, const char *name);

@@ -31,25 +31,14 @@ static const struct cli_opt deploy_opts[] = {
 
 static int print_deployment(struct cli_ctx *ctx, const struct ccctl_deployment *d)
 {
-	struct ccctl_json *doc;
+	struct ccctl_json *doc = NULL;
 	int rc;
 
 	if (!ctx->json) {
 		printf("%s\n", d->endpoint);
 		return 0;
 	}
-	doc = ccctl_json_new_object();
-	if (!doc)
-		return ccctl_err_nomem();
-	rc = ccctl_json_object_set_string(doc, "name", d->name);
-	if (rc == 0)
-		rc = ccctl_json_object_set_string(doc, "backend", d->backend);
-	if (rc == 0)
-		rc = ccctl_json_object_set_string(doc, "endpoint", d->endpoint);
-	if (rc == 0)
-		rc = ccctl_json_object_set_int(doc, "pid", d->pid);
-	if (rc == 0)
-		rc = ccctl_json_object_set_string(doc, "policy", d->policy_digest);
+	rc = cli_deployment_json(&doc, d);
 	if (rc == 0)
 		rc = cli_print_json(ctx, doc);
 	ccctl_json_free(doc);
