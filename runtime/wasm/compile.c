@@ -79,6 +79,10 @@ struct comp {
 	size_t last_op, last_dst;
 	uint32_t last_idx;
 	unsigned last_code;
+	/* straight-line code from the function entry (no label passed yet):
+	 * locals not written so far still hold their zero */
+	bool entry;
+	uint8_t *written;
 };
 
 /* Numeric instruction signatures: operand 1, operand 2 (or 0), result. */
@@ -236,6 +240,7 @@ static void label_here(struct comp *c)
 {
 	c->last_op = NOLINK;
 	c->last_dst = NOLINK;
+	c->entry = false;
 }
 
 /* Count one instruction towards the current straight-line run. */
@@ -821,6 +826,21 @@ static bool op_memory(struct comp *c, uint8_t op)
 	if (op <= 0x35) {
 		if (!pop(c, WASM_I32, NULL) || !push(c, t))
 			return false;
+		if (live(c) && c->last_op != NOLINK && c->pop[0].loc.kind == LOC_TEMP &&
+		    c->pop[0].idx == c->last_idx &&
+		    c->last_code == IOP_I32_IMM_BASE + (0x6a - 0x46)) {
+			/* the address is "a + k" just computed: fold the add in */
+			uint32_t a = c->code[c->last_op + 1].s[1];
+			uint64_t k = c->code[c->last_op + 2].u64;
+			size_t at = c->last_op;
+			c->n = at;
+			if (!put_op(c, IOP_LOADK_BASE + (op - 0x28u)) ||
+			    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, k) ||
+			    !put_u64(c, offset))
+				return false;
+			produced(c, at, IOP_LOADK_BASE + (op - 0x28u));
+			return true;
+		}
 		return emit_op(c, op, 1, true, 1, offset, 0);
 	}
 	if (!pop(c, t, NULL) || !pop(c, WASM_I32, NULL))
@@ -1089,9 +1109,13 @@ static bool op_local_set(struct comp *c, uint32_t x, bool tee)
 {
 	struct popped *p = &c->pop[0];
 
-	if (live(c)) {
+	if (live(c) && p->loc.kind == LOC_CONST && p->loc.v == 0 && c->entry &&
+	    x >= c->type->nparams && !c->written[x]) {
+		/* zeroing a local that still holds its initial zero */
+	} else if (live(c)) {
 		bool fresh = p->loc.kind == LOC_TEMP && c->last_dst != NOLINK &&
 			     c->last_idx == p->idx;
+		c->written[x] = 1;
 		if (!flush_local(c, x))
 			return false;
 		if (fresh && c->last_dst != NOLINK) {
@@ -1368,7 +1392,8 @@ static bool read_locals(struct comp *c)
 	}
 	c->nlocals = (uint32_t)total;
 	c->locals = malloc(((size_t)total + 1) * sizeof(*c->locals));
-	if (!c->locals)
+	c->written = calloc((size_t)total + 1, 1);
+	if (!c->locals || !c->written)
 		return fail(c, WASM_ERR_NOMEM, "out of memory");
 	memcpy(c->locals, c->type->params, c->type->nparams * sizeof(*c->locals));
 	total = c->type->nparams;
@@ -1387,7 +1412,7 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 			  struct wasm_code *code)
 {
 	struct comp c = { .r = r, .m = m, .lbl = wasm_interp_labels(), .fuel_cell = NOLINK,
-			  .seg_new = true, .last_op = NOLINK, .last_dst = NOLINK };
+			  .seg_new = true, .last_op = NOLINK, .last_dst = NOLINK, .entry = true };
 	bool done = false;
 	uint8_t op;
 
@@ -1410,8 +1435,14 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 		fail(&c, WASM_ERR_MALFORMED, "section size mismatch: code after function end");
 		goto out;
 	}
+	code->nparams = c.type->nparams;
 	code->nlocals = c.nlocals;
 	code->max_slots = c.nlocals + c.maxvs + 2;
+	if (c.n >= 2 && c.code[0].op == c.lbl[IOP_FUEL]) {
+		/* the call charges the entry run and skips its FUEL cell */
+		code->entry_fuel = c.code[1].u64;
+		code->entry_skip = 2;
+	}
 	code->cells = c.code;
 	code->ncells = c.n;
 	c.code = NULL;
@@ -1421,5 +1452,6 @@ out:
 	free(c.ls);
 	free(c.cs);
 	free(c.locals);
+	free(c.written);
 	return r->failed;
 }

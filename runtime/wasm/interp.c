@@ -429,6 +429,20 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_CMPI_BR_BASE + 0x4d - 0x46] = &&L_CMPIBR_0x4d,
 		[IOP_CMPI_BR_BASE + 0x4e - 0x46] = &&L_CMPIBR_0x4e,
 		[IOP_CMPI_BR_BASE + 0x4f - 0x46] = &&L_CMPIBR_0x4f,
+		[IOP_LOADK_BASE + 0x28 - 0x28] = &&L_K_0x28,
+		[IOP_LOADK_BASE + 0x29 - 0x28] = &&L_K_0x29,
+		[IOP_LOADK_BASE + 0x2a - 0x28] = &&L_K_0x2a,
+		[IOP_LOADK_BASE + 0x2b - 0x28] = &&L_K_0x2b,
+		[IOP_LOADK_BASE + 0x2c - 0x28] = &&L_K_0x2c,
+		[IOP_LOADK_BASE + 0x2d - 0x28] = &&L_K_0x2d,
+		[IOP_LOADK_BASE + 0x2e - 0x28] = &&L_K_0x2e,
+		[IOP_LOADK_BASE + 0x2f - 0x28] = &&L_K_0x2f,
+		[IOP_LOADK_BASE + 0x30 - 0x28] = &&L_K_0x30,
+		[IOP_LOADK_BASE + 0x31 - 0x28] = &&L_K_0x31,
+		[IOP_LOADK_BASE + 0x32 - 0x28] = &&L_K_0x32,
+		[IOP_LOADK_BASE + 0x33 - 0x28] = &&L_K_0x33,
+		[IOP_LOADK_BASE + 0x34 - 0x28] = &&L_K_0x34,
+		[IOP_LOADK_BASE + 0x35 - 0x28] = &&L_K_0x35,
 	};
 	const union wasm_cell *pc;
 	uint64_t *sp, *fp, *stack_end;
@@ -475,20 +489,29 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 do_call:
 	if (f->code) {
 		const struct wasm_code *code = f->code;
-		uint64_t *nfp = sp - f->type->nparams;
+		uint64_t *nfp = sp - code->nparams;
 
 		if (nframes >= max_frames)
 			TRAP(WASM_TRAP_CALL_DEPTH);
 		if ((size_t)(stack_end - nfp) < code->max_slots)
 			TRAP(WASM_TRAP_STACK);
+		if (__builtin_expect(fuel < code->entry_fuel || s->interrupt, 0)) {
+			if (s->interrupt) {
+				s->interrupt = 0;
+				TRAP(WASM_TRAP_INTERRUPTED);
+			}
+			fuel = 0;
+			TRAP(WASM_TRAP_FUEL);
+		}
+		fuel -= code->entry_fuel;
 		frames[nframes].ret_pc = pc;
 		frames[nframes].fp = fp;
 		frames[nframes].inst = inst;
 		nframes++;
 		fp = nfp;
-		memset(fp + f->type->nparams, 0,
-		       (code->nlocals - f->type->nparams) * sizeof(uint64_t));
-		pc = code->cells;
+		for (uint32_t i = code->nparams; i < code->nlocals; i++)
+			fp[i] = 0;
+		pc = code->cells + code->entry_skip;
 		if (f->inst != inst) {
 			inst = f->inst;
 			RELOAD_MEM();
@@ -730,6 +753,32 @@ L_0x26: { /* table.set {i,v}, table */
 	LOAD(0x33, uint16_t, v)
 	LOAD(0x34, int32_t, (uint64_t)(int64_t)v)
 	LOAD(0x35, uint32_t, v)
+#define LOADK(op, ctype, conv)                                                             \
+	L_K_##op: { /* {d,a}, k, off */                                                     \
+		uint64_t ea = (uint64_t)(uint32_t)((uint32_t)A0 + (uint32_t)pc[1].u64) +    \
+			      pc[2].u64;                                                    \
+		ctype v;                                                                    \
+		if (ea + sizeof(ctype) > memsize)                                           \
+			TRAP(WASM_TRAP_MEM_OOB);                                            \
+		memcpy(&v, mem + ea, sizeof(ctype));                                        \
+		D0 = conv;                                                                  \
+		pc += 3;                                                                    \
+		NEXT();                                                                     \
+	}
+	LOADK(0x28, uint32_t, v)
+	LOADK(0x29, uint64_t, v)
+	LOADK(0x2a, uint32_t, v)
+	LOADK(0x2b, uint64_t, v)
+	LOADK(0x2c, int8_t, (uint32_t)(int32_t)v)
+	LOADK(0x2d, uint8_t, v)
+	LOADK(0x2e, int16_t, (uint32_t)(int32_t)v)
+	LOADK(0x2f, uint16_t, v)
+	LOADK(0x30, int8_t, (uint64_t)(int64_t)v)
+	LOADK(0x31, uint8_t, v)
+	LOADK(0x32, int16_t, (uint64_t)(int64_t)v)
+	LOADK(0x33, uint16_t, v)
+	LOADK(0x34, int32_t, (uint64_t)(int64_t)v)
+	LOADK(0x35, uint32_t, v)
 	STORE(0x36, uint32_t)
 	STORE(0x37, uint64_t)
 	STORE(0x38, uint32_t)

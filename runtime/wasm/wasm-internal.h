@@ -58,7 +58,9 @@ enum wasm_iop {
 			       /* i32 compare 0x46..0x4f fused with br_if: off, {a,b} */
 	IOP_CMPI_BR_BASE = IOP_CMP_BR_BASE + (0x4f - 0x46 + 1),
 			       /* the same with a constant b: off, {a,-}, imm */
-	IOP_COUNT = IOP_CMPI_BR_BASE + (0x4f - 0x46 + 1)
+	IOP_LOADK_BASE = IOP_CMPI_BR_BASE + (0x4f - 0x46 + 1),
+			       /* load 0x28..0x35 from (a + k) mod 2^32: {d,a}, k, off */
+	IOP_COUNT = IOP_LOADK_BASE + (0x35 - 0x28 + 1)
 };
 
 struct wasm_functype {
@@ -130,8 +132,11 @@ struct wasm_datadef {
 
 struct wasm_code {
 	uint32_t type;       /* type index */
+	uint32_t nparams;
 	uint32_t nlocals;    /* params included */
 	uint32_t max_slots;  /* nlocals + maximum operand height + slack */
+	uint64_t entry_fuel; /* charged by the call itself ... */
+	uint32_t entry_skip; /* ... which then starts at cells + entry_skip */
 	union wasm_cell *cells;
 	size_t ncells;
 };
