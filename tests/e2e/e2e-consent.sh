@@ -5,6 +5,9 @@
 #   refused (exit 1) naming who has not signed, and nothing is stored;
 # - an expired policy (`expires:` in the past; compile, sign and deploy
 #   accept it): uploads are refused with "expired", nothing stored;
+# - a policy that expires (8 s after compiling) once every input is in:
+#   the first pull after that is refused ("expired", "will not run") and
+#   the program never runs;
 # - a policy pinning another runtime measurement (64 zeros): attest exits 4
 #   naming the expected and the actual measurement, and push refuses to
 #   send anything (4);
@@ -20,6 +23,26 @@ d="$T/psi"
 tpl psi "$d"
 sm="$d/ids/st-marys" rl="$d/ids/research-lab"
 zeros=0000000000000000000000000000000000000000000000000000000000000000
+
+# Expiring while the inputs are in (set up first; checked last, after the
+# other cases have let the clock pass the expiry).
+soon=
+if exp=$(date -u -d '+8 seconds' +%Y-%m-%dT%H:%M:%SZ 2>/dev/null); then
+	{
+		cat "$d/topology.yaml"
+		echo "expires: $exp"
+	} >"$d/soon.yaml"
+	policy "$d/soon.yaml" "$d/soon.json" "$d/ids" st-marys city-general research-lab || finish
+	deploy soon "$d/soon.json" || finish
+	soon=$at
+	# shellcheck disable=SC2086
+	expect_exit 0 "$CCCTL" push $at --identity "$rl" --program psi "$d/programs/psi.wasm"
+	# shellcheck disable=SC2086
+	expect_exit 0 "$CCCTL" push $at --identity "$sm" --file /input/st-marys.csv "$d/data/st-marys.csv"
+	# shellcheck disable=SC2086
+	expect_exit 0 "$CCCTL" push $at --identity "$d/ids/city-general" --file /input/city-general.csv \
+		"$d/data/city-general.csv"
+fi
 
 # Consent incomplete: city-general has not signed.
 policy "$d/topology.yaml" "$d/partial.json" "$d/ids" st-marys research-lab || finish
@@ -84,4 +107,23 @@ expect_exit 4 "$CCCTL" attest --deployment good --policy "$d/two.json" &&
 expect_exit 4 "$CCCTL" push --deployment good --policy "$d/two.json" --identity "$sm" \
 	--file /input/st-marys.csv "$d/data/st-marys.csv" && expect_grep "$T/err" "policy digest mismatch"
 expect_exit 0 "$CCCTL" attest --deployment good --policy "$d/expired.json"
+
+if [ -n "$soon" ]; then
+	at=$soon
+	end=$(date -u -d "$exp" +%s)
+	while [ "$(date -u +%s)" -le "$end" ]; do
+		sleep 0.5
+	done
+	# shellcheck disable=SC2086
+	expect_exit 1 "$CCCTL" pull $at --identity "$sm" -o "$T/soon.out" /output/intersection.csv &&
+		expect_grep "$T/err" "expired" && expect_grep "$T/err" "will not run"
+	expect_grep "$T/err" "$exp"
+	CHECKS=$((CHECKS + 1))
+	[ ! -e "$T/soon.out" ] || fail "a pull after expiry wrote a result"
+	present inputs "$sm" >/dev/null
+	expect_grep "$T/status.json" '"run": "pending"'
+else
+	echo "NOTE: no GNU date -d: the expiry-during-collaboration case is not checked"
+fi
+
 e2e_finish
