@@ -519,59 +519,88 @@ static size_t crc_split(size_t a, size_t b, size_t body)
 	return (size_t)((body - gap) / 2);
 }
 
+/*
+ * Set up the two SHA-384 jobs for the measured parts in order: kernel,
+ * cmdline, ramdisks.  Job a hashes all of them (PCR0) with a snapshot after
+ * the first ramdisk (PCR1); job b hashes the later ramdisks (PCR2).
+ */
+static void jobs_init(struct hash_job jobs[2], const struct span *parts, size_t nparts)
+{
+	struct hash_job *a = &jobs[0], *b = &jobs[1];
+
+	memset(jobs, 0, 2 * sizeof(*jobs));
+	for (size_t i = 0; i < nparts; i++) {
+		a->spans[a->nspans++] = parts[i];
+		if (i >= 3)
+			b->spans[b->nspans++] = parts[i];
+	}
+	a->snap_after = 2;
+	b->snap_after = SIZE_MAX;
+}
+
+/* Run both jobs, on two threads when len (the bytes to hash) is large. */
+static int jobs_run(struct hash_job jobs[2], size_t len)
+{
+	pthread_t tid;
+	bool threaded = false;
+
+	if (len >= THREAD_MIN_LEN && pthread_create(&tid, NULL, hash_job_run, &jobs[1]) == 0)
+		threaded = true;
+	else
+		hash_job_run(&jobs[1]);
+	hash_job_run(&jobs[0]);
+	if (threaded)
+		pthread_join(tid, NULL);
+	if (jobs[0].failed || jobs[1].failed)
+		return ccctl_err_set(CCCTL_EFAIL, "eif: sha-384 failed");
+	return 0;
+}
+
+static int jobs_pcrs(struct ccctl_eif_pcrs *pcrs, const struct hash_job jobs[2])
+{
+	int ret;
+
+	if ((ret = ccctl_measure_pcr_extend(pcrs->pcr0, NULL, jobs[0].digest, CCCTL_SHA384_LEN)) ||
+	    (ret = ccctl_measure_pcr_extend(pcrs->pcr1, NULL, jobs[0].snap, CCCTL_SHA384_LEN)) ||
+	    (ret = ccctl_measure_pcr_extend(pcrs->pcr2, NULL, jobs[1].digest, CCCTL_SHA384_LEN)))
+		return ret;
+	return 0;
+}
+
+/* The PCRs (when pcrs is not NULL) and the CRC-32 of a checked image. */
 static int eif_hash(struct ccctl_eif_pcrs *pcrs, uint32_t *crc, const struct ccctl_eif_info *info,
 		    const uint8_t *d, size_t len)
 {
-	struct hash_job jobs[2], *a = &jobs[0], *b = &jobs[1];
-	size_t body = len - CCCTL_EIF_HEADER_LEN, alen = 0, blen = 0, x, ramdisk = 0;
+	struct hash_job jobs[2];
+	struct span parts[CCCTL_EIF_MAX_SECTIONS];
+	size_t body = len - CCCTL_EIF_HEADER_LEN, n = 0, x, alen = 0, blen = 0;
 	uint32_t crc_head, crc_body;
-	pthread_t tid;
-	bool threaded = false;
 	int ret;
 
-	memset(jobs, 0, sizeof(jobs));
-	a->snap_after = b->snap_after = SIZE_MAX;
 	for (size_t i = 0; i < info->nsections; i++) {
 		const struct ccctl_eif_section *s = &info->sections[i];
-		struct span sp = {d + s->offset + CCCTL_EIF_SECTION_HEADER_LEN, (size_t)s->size};
 
-		if (s->type != CCCTL_EIF_KERNEL && s->type != CCCTL_EIF_CMDLINE &&
-		    s->type != CCCTL_EIF_RAMDISK)
-			continue;
-		if (s->type == CCCTL_EIF_RAMDISK && ramdisk++ > 0) {
-			b->spans[b->nspans++] = sp;
-			blen += sp.len;
+		if (s->type == CCCTL_EIF_KERNEL || s->type == CCCTL_EIF_CMDLINE ||
+		    s->type == CCCTL_EIF_RAMDISK) {
+			parts[n].p = d + s->offset + CCCTL_EIF_SECTION_HEADER_LEN;
+			parts[n].len = (size_t)s->size;
+			alen += parts[n].len;
+			blen += n >= 3 ? parts[n].len : 0;
+			n++;
 		}
-		a->spans[a->nspans++] = sp;
-		alen += sp.len;
-		if (ramdisk == 1 && a->snap_after == SIZE_MAX)
-			a->snap_after = a->nspans - 1;
 	}
+	jobs_init(jobs, parts, n);
 	x = crc_split(alen, blen, body);
-	a->crc_p = d + CCCTL_EIF_HEADER_LEN;
-	a->crc_len = x;
-	b->crc_p = d + CCCTL_EIF_HEADER_LEN + x;
-	b->crc_len = body - x;
-
-	if (len >= THREAD_MIN_LEN && pthread_create(&tid, NULL, hash_job_run, b) == 0)
-		threaded = true;
-	else
-		hash_job_run(b);
-	hash_job_run(a);
-	if (threaded)
-		pthread_join(tid, NULL);
-	if (a->failed || b->failed)
-		return ccctl_err_set(CCCTL_EFAIL, "eif: sha-384 failed");
-	crc_head = ccctl_crc32(0, d, CCCTL_EIF_CRC_OFFSET);
-	crc_body = ccctl_crc32_combine(a->crc, b->crc, b->crc_len);
-	*crc = ccctl_crc32_combine(crc_head, crc_body, body);
-
-	if (pcrs &&
-	    ((ret = ccctl_measure_pcr_extend(pcrs->pcr0, NULL, a->digest, CCCTL_SHA384_LEN)) ||
-	     (ret = ccctl_measure_pcr_extend(pcrs->pcr1, NULL, a->snap, CCCTL_SHA384_LEN)) ||
-	     (ret = ccctl_measure_pcr_extend(pcrs->pcr2, NULL, b->digest, CCCTL_SHA384_LEN))))
+	jobs[0].crc_p = d + CCCTL_EIF_HEADER_LEN;
+	jobs[0].crc_len = x;
+	jobs[1].crc_p = d + CCCTL_EIF_HEADER_LEN + x;
+	jobs[1].crc_len = body - x;
+	if ((ret = jobs_run(jobs, len)))
 		return ret;
-	return 0;
+	crc_head = ccctl_crc32(0, d, CCCTL_EIF_CRC_OFFSET);
+	crc_body = ccctl_crc32_combine(jobs[0].crc, jobs[1].crc, jobs[1].crc_len);
+	*crc = ccctl_crc32_combine(crc_head, crc_body, body);
+	return pcrs ? jobs_pcrs(pcrs, jobs) : 0;
 }
 
 int ccctl_eif_measure(struct ccctl_eif_info *info, struct ccctl_eif_pcrs *pcrs, const void *data,
@@ -776,14 +805,29 @@ out:
 
 int ccctl_eif_pcrs_compute(struct ccctl_eif_pcrs *pcrs, const struct ccctl_eif_spec *spec)
 {
-	struct ccctl_buf img;
+	struct span parts[CCCTL_EIF_MAX_SECTIONS];
+	struct hash_job jobs[2];
+	struct layout *l = malloc(sizeof(*l));
+	size_t total = 0;
 	int ret;
 
-	/* Small images only in practice (tests, build previews): write then
-	 * measure, so there is one definition of what is measured. */
-	ccctl_buf_init(&img);
-	if (!(ret = ccctl_eif_write(&img, spec)))
-		ret = ccctl_eif_measure(NULL, pcrs, img.data, img.len, "(built)");
-	ccctl_buf_release(&img);
+	/* The writer's checks and layout decide what an image of spec holds;
+	 * the parts are then hashed where they are, without an image. */
+	if (!l)
+		return ccctl_err_nomem();
+	if ((ret = layout_build(l, spec)))
+		goto out;
+	for (size_t i = 0, n = 0; i < l->n; i++) {
+		if (l->type[i] == CCCTL_EIF_METADATA)
+			continue;
+		parts[n].p = l->blob[i].data;
+		parts[n++].len = l->blob[i].len;
+		total += l->blob[i].len;
+	}
+	jobs_init(jobs, parts, l->n - (spec->metadata.data ? 1 : 0));
+	if (!(ret = jobs_run(jobs, total)))
+		ret = jobs_pcrs(pcrs, jobs);
+out:
+	free(l);
 	return ret;
 }

@@ -110,7 +110,8 @@ int ccctl_eif_measure(struct ccctl_eif_info *info, struct ccctl_eif_pcrs *pcrs, 
 int ccctl_eif_measure_file(struct ccctl_eif_info *info, struct ccctl_eif_pcrs *pcrs,
 			   const char *path);
 
-/* The PCRs of an image given as its parts (no EIF needed). */
+/* The PCRs the EIF for spec would have, hashed from the parts where they
+ * are (no image is built).  CCCTL_EINVAL for a spec the writer refuses. */
 int ccctl_eif_pcrs_compute(struct ccctl_eif_pcrs *pcrs, const struct ccctl_eif_spec *spec);
 
 /* Append the EIF for spec to out.  CCCTL_EINVAL for an invalid spec. */
