@@ -5,7 +5,7 @@
 # $WASI_CC) copies each input to its output.  All 50 pushes run
 # concurrently, then all 50 pulls (the first runs the program, the others
 # wait for it): every command succeeds and every participant gets back
-# exactly the bytes it pushed.  The policy carries all 51 signatures.
+# exactly the bytes it pushed.
 . "$top_srcdir/tests/cli/lib.sh"
 . "$top_srcdir/tests/e2e/e2e-lib.sh"
 
@@ -47,8 +47,14 @@ $WASI_CC $WASI_CFLAGS -O2 -DNPART="$N" -o "$T/copy.wasm" "$T/copy.c" ||
 	skip "$WASI_CC cannot build a wasm32-wasi program"
 
 names=$(awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "p%02d\n", i }')
-# shellcheck disable=SC2086
-ident prov $names || finish
+for p in prov $names; do
+	"$CCCTL" identity new -q "$p" --dir "$IDS" >/dev/null 2>&1 </dev/null &
+done
+wait
+for p in prov $names; do
+	CHECKS=$((CHECKS + 1))
+	[ -f "$IDS/$p.crt" ] && [ -f "$IDS/$p.key" ] || fail "identity new $p"
+done
 {
 	echo "version: 1"
 	echo "name: e2e-load"
@@ -67,9 +73,11 @@ ident prov $names || finish
 	for p in $names; do
 		echo "  - { path: /output/$p.txt, to: [$p] }"
 	done
+	# 51 signatures take ~20 s in the sanitizer build (each `policy sign`
+	# checks those already there): consent is not what is tested here.
+	echo "consent: { signers: [prov], threshold: 1 }"
 } >"$T/load.yaml"
-# shellcheck disable=SC2086
-policy "$T/load.yaml" "$T/load.json" "$IDS" prov $names || finish
+policy "$T/load.yaml" "$T/load.json" "$IDS" prov || finish
 deploy load "$T/load.json" || finish
 # shellcheck disable=SC2086
 expect_exit 0 "$CCCTL" push $at --identity "$IDS/prov" --program copy "$T/copy.wasm"
