@@ -128,11 +128,14 @@ int ccctl_gitsrc_rmtree(const char *dir)
 }
 
 /* Whether url must be cloned (a URL or scp-like "host:path") rather than
- * opened as a local path. */
+ * opened as a local path.  file:// URLs are opened in place (see
+ * local_path). */
 static bool is_remote(const char *url)
 {
 	const char *colon = strchr(url, ':');
 
+	if (strncmp(url, "file://", 7) == 0)
+		return false;
 	if (strstr(url, "://"))
 		return true;
 	/* user@host:path, host:path -- but not a local path with a colon
@@ -355,7 +358,8 @@ int ccctl_gitsrc_export(struct ccctl_gitsrc *out, const char *url, const char *r
 			rc = git_fail(CCCTL_EUNAVAIL, url);
 			goto out;
 		}
-	} else if (git_repository_open_ext(&repo, url, 0, NULL) != 0) {
+	} else if (git_repository_open_ext(&repo, strncmp(url, "file://", 7) == 0 ? url + 7 : url,
+					   0, NULL) != 0) {
 		rc = git_fail(CCCTL_EUNAVAIL, url);
 		goto out;
 	}

@@ -42,9 +42,10 @@ void ccctl_gitsrc_release(struct ccctl_gitsrc *s);
  * Export revision rev (anything git rev-parse accepts and that names a
  * commit: a full or abbreviated id, a branch, a tag; "HEAD" when NULL) of
  * the repository at url into dest, an existing empty folder.  url is a
- * local path (opened in place) or a URL libgit2 can clone (file://,
- * https://, ssh://: cloned bare into a private temporary folder that is
- * removed afterwards; a branch is then also looked up as origin/<rev>).
+ * local path or file://PATH (opened in place, nothing copied) or a URL
+ * libgit2 can clone (https://, ssh://, git://, host:path: cloned bare into a
+ * private temporary folder that is removed afterwards; a branch is then
+ * also looked up as origin/<rev>).
  * Files keep git's modes (0644 or 0755), symlinks stay symlinks; entry
  * names that could escape dest ("..", ".git", anything with '/') and
  * submodules are refused.  CCCTL_EINVAL for a revision that does not

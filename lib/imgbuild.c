@@ -1720,30 +1720,38 @@ static int explain_eif(struct ccctl_buf *msg, const struct ccctl_buf *x, const s
 	if (ix.nsections != iy.nsections)
 		return ccctl_buf_printf(msg, ": %zu sections expected, %zu found", ix.nsections,
 					iy.nsections);
-	for (size_t i = 0; i < ix.nsections; i++) {
-		const struct ccctl_eif_section *sx = &ix.sections[i], *sy = &iy.sections[i];
-		const uint8_t *dx = x->data + sx->offset + CCCTL_EIF_SECTION_HEADER_LEN;
-		const uint8_t *dy = y->data + sy->offset + CCCTL_EIF_SECTION_HEADER_LEN;
+	/* measured sections first: a metadata difference alone changes no PCR */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < ix.nsections; i++) {
+			const struct ccctl_eif_section *sx = &ix.sections[i], *sy = &iy.sections[i];
+			const uint8_t *dx = x->data + sx->offset + CCCTL_EIF_SECTION_HEADER_LEN;
+			const uint8_t *dy = y->data + sy->offset + CCCTL_EIF_SECTION_HEADER_LEN;
+			bool measured = sx->type == CCCTL_EIF_KERNEL || sx->type == CCCTL_EIF_CMDLINE ||
+					sx->type == CCCTL_EIF_RAMDISK;
 
-		if (sx->type == sy->type && sx->size == sy->size &&
-		    memcmp(dx, dy, (size_t)sx->size) == 0)
-			continue;
-		if ((rc = ccctl_buf_printf(msg, ": eif section %zu (%s) differs", i,
-					   ccctl_eif_section_name(sx->type))))
+			if (measured != (pass == 0))
+				continue;
+			if (sx->type == sy->type && sx->size == sy->size &&
+			    memcmp(dx, dy, (size_t)sx->size) == 0)
+				continue;
+			if ((rc = ccctl_buf_printf(msg, ": eif section %zu (%s%s) differs", i,
+						   ccctl_eif_section_name(sx->type),
+						   measured ? "" : ", not measured")))
+				return rc;
+			if (sx->type != CCCTL_EIF_RAMDISK || sy->type != CCCTL_EIF_RAMDISK)
+				return 0;
+			if (ccctl_cpio_parse(&cx, dx, (size_t)sx->size) == 0 &&
+			    ccctl_cpio_parse(&cy, dy, (size_t)sy->size) == 0 &&
+			    ccctl_cpio_compare(cx, cy) != 0)
+				rc = ccctl_buf_printf(msg, ": %s", ccctl_err_msg());
+			else
+				rc = 0;
+			ccctl_cpio_free(cx);
+			ccctl_cpio_free(cy);
 			return rc;
-		if (sx->type != CCCTL_EIF_RAMDISK || sy->type != CCCTL_EIF_RAMDISK)
-			return 0;
-		if (ccctl_cpio_parse(&cx, dx, (size_t)sx->size) == 0 &&
-		    ccctl_cpio_parse(&cy, dy, (size_t)sy->size) == 0 &&
-		    ccctl_cpio_compare(cx, cy) != 0)
-			rc = ccctl_buf_printf(msg, ": %s", ccctl_err_msg());
-		else
-			rc = 0;
-		ccctl_cpio_free(cx);
-		ccctl_cpio_free(cy);
-		return rc;
+		}
 	}
-	return ccctl_buf_append_str(msg, ": only headers or metadata differ");
+	return ccctl_buf_append_str(msg, ": only the headers differ");
 }
 
 /* The compiled objects whose digests differ between two provenance files. */
