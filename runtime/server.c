@@ -277,6 +277,7 @@ int rt_serve(struct rt_state *st, SSL_CTX *ctx, int lfd)
 			st->connections--;
 			pthread_mutex_unlock(&st->lock);
 			SSL_free(c->ssl);
+			close(fd);
 			free(c);
 		}
 	}
