@@ -81,10 +81,8 @@ struct wasm_store *wasm_store_new(const struct wasm_limits *lim)
 
 static void instance_free(struct wasm_instance *inst)
 {
-	const struct wasm_module *m = inst->mod;
-
 	if (inst->elem_refs) {
-		for (uint32_t i = 0; i < m->nelems; i++)
+		for (uint32_t i = 0; i < inst->nelems; i++)
 			free(inst->elem_refs[i]);
 	}
 	free(inst->elem_refs);
@@ -895,6 +893,7 @@ int wasm_instantiate(struct wasm_instance **out, struct wasm_store *s,
 	inst->mems = calloc(m->nmems + 1, sizeof(*inst->mems));
 	inst->globals = calloc(m->nglobals + 1, sizeof(*inst->globals));
 	inst->elem_refs = calloc(m->nelems + 1, sizeof(*inst->elem_refs));
+	inst->nelems = m->nelems;
 	inst->elem_len = calloc(m->nelems + 1, sizeof(*inst->elem_len));
 	inst->data_len = calloc(m->ndatas + 1, sizeof(*inst->data_len));
 	/* owned by the store from here on, so partial objects are freed with it */

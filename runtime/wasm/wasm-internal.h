@@ -212,6 +212,7 @@ struct wasm_instance {
 	struct wasm_table **tables;
 	struct wasm_memory **mems;
 	struct wasm_global **globals;
+	uint32_t nelems;       /* element segments (freeing needs no module) */
 	uint32_t *elem_len;    /* 0 once dropped */
 	uintptr_t **elem_refs; /* evaluated element segments */
 	uint32_t *data_len;    /* 0 once dropped */

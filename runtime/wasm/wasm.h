@@ -266,7 +266,8 @@ struct wasm_instance;
  * WASM_ERR_LINK (unknown import / incompatible type), WASM_ERR_LIMIT,
  * WASM_ERR_TRAP (segment out of bounds, or the start function trapped; the
  * instance is not returned but effects on imported objects remain, as the
- * spec says), WASM_ERR_NOMEM.  The module must outlive the store.
+ * spec says), WASM_ERR_NOMEM.  The module must outlive every use of the
+ * instance (freeing the store after the module is fine).
  */
 int wasm_instantiate(struct wasm_instance **out, struct wasm_store *s,
 		     const struct wasm_module *m, const struct wasm_linker *l,
