@@ -1438,9 +1438,11 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 	code->nparams = c.type->nparams;
 	code->nlocals = c.nlocals;
 	code->max_slots = c.nlocals + c.maxvs + 2;
+	/* the call charges for zeroing the locals (one unit per 8) ... */
+	code->entry_fuel = (c.nlocals - c.type->nparams) / 8;
 	if (c.n >= 2 && c.code[0].op == c.lbl[IOP_FUEL]) {
-		/* the call charges the entry run and skips its FUEL cell */
-		code->entry_fuel = c.code[1].u64;
+		/* ... and the entry run, skipping its FUEL cell */
+		code->entry_fuel += c.code[1].u64;
 		code->entry_skip = 2;
 	}
 	code->cells = c.code;

@@ -547,6 +547,18 @@ do_call:
 		NEXT();
 	}
 
+/* Bulk operations cost fuel in proportion to their size: one unit per
+ * 64 bytes (or 8 table elements), so work stays bounded by the budget. */
+#define CHARGE(units)                                                                      \
+	do {                                                                                \
+		uint64_t cost_ = (units);                                                   \
+		if (fuel < cost_) {                                                         \
+			fuel = 0;                                                           \
+			TRAP(WASM_TRAP_FUEL);                                               \
+		}                                                                           \
+		fuel -= cost_;                                                              \
+	} while (0)
+
 /* Operand access: D = destination slot, A/B = source slots of a cell pair. */
 #define D0 fp[pc[0].s[0]]
 #define A0 fp[pc[0].s[1]]
@@ -795,8 +807,11 @@ L_0x3f: /* memory.size {d} */
 	NEXT();
 
 L_0x40: { /* memory.grow {d,delta} */
-	int64_t r = wasm_memory_grow_pages(memobj, (uint32_t)A0);
+	uint32_t delta = (uint32_t)A0;
+	int64_t r = wasm_memory_grow_pages(memobj, delta);
 	D0 = (uint32_t)r;
+	if (r >= 0)
+		CHARGE((uint64_t)delta * (WASM_PAGE_SIZE / 64));
 	RELOAD_MEM();
 	pc++;
 	NEXT();
@@ -1168,6 +1183,7 @@ L_FC8: { /* memory.init {d,s}, {n}, seg */
 	pc += 3;
 	if (src + n > inst->data_len[seg] || dst + n > memsize)
 		TRAP(WASM_TRAP_MEM_OOB);
+	CHARGE(n >> 6);
 	if (n)
 		memcpy(mem + dst, inst->mod->datas[seg].bytes + src, n);
 	NEXT();
@@ -1181,6 +1197,7 @@ L_FC10: { /* memory.copy {d,s}, {n} */
 	pc += 2;
 	if (src + n > memsize || dst + n > memsize)
 		TRAP(WASM_TRAP_MEM_OOB);
+	CHARGE(n >> 6);
 	if (n)
 		memmove(mem + dst, mem + src, n);
 	NEXT();
@@ -1191,6 +1208,7 @@ L_FC11: { /* memory.fill {d,val}, {n} */
 	pc += 2;
 	if (dst + n > memsize)
 		TRAP(WASM_TRAP_MEM_OOB);
+	CHARGE(n >> 6);
 	if (n)
 		memset(mem + dst, v, n);
 	NEXT();
@@ -1202,6 +1220,7 @@ L_FC12: { /* table.init {d,s}, {n}, seg, table */
 	pc += 4;
 	if (src + n > inst->elem_len[seg] || dst + n > t->size)
 		TRAP(WASM_TRAP_TABLE_OOB);
+	CHARGE(n >> 3);
 	if (n)
 		memcpy(t->elems + dst, inst->elem_refs[seg] + src, n * sizeof(uintptr_t));
 	NEXT();
@@ -1216,6 +1235,7 @@ L_FC14: { /* table.copy {d,s}, {n}, dst table, src table */
 	pc += 4;
 	if (src + n > ts->size || dst + n > td->size)
 		TRAP(WASM_TRAP_TABLE_OOB);
+	CHARGE(n >> 3);
 	if (n)
 		memmove(td->elems + dst, ts->elems + src, n * sizeof(uintptr_t));
 	NEXT();
@@ -1224,7 +1244,10 @@ L_FC15: { /* table.grow {d,init}, {n}, table */
 	struct wasm_table *t = inst->tables[pc[2].u64];
 	uint32_t n = (uint32_t)B1;
 	uintptr_t init = (uintptr_t)A0;
-	D0 = (uint32_t)wasm_table_grow_elems(t, n, init);
+	int64_t r = wasm_table_grow_elems(t, n, init);
+	D0 = (uint32_t)r;
+	if (r >= 0)
+		CHARGE((uint64_t)n >> 3);
 	pc += 3;
 	NEXT();
 }
@@ -1239,6 +1262,7 @@ L_FC17: { /* table.fill {i,val}, {n}, table */
 	pc += 3;
 	if (i + n > t->size)
 		TRAP(WASM_TRAP_TABLE_OOB);
+	CHARGE(n >> 3);
 	for (uint64_t k = 0; k < n; k++)
 		t->elems[i + k] = v;
 	NEXT();

@@ -186,7 +186,9 @@ void wasm_store_free(struct wasm_store *s);
 
 /* Fuel: one unit per executed instruction, charged per straight-line run
  * of code on entry to it (so a trap may come slightly before the last unit
- * is spent).  UINT64_MAX = unmetered. */
+ * is spent); bulk work costs extra: a call one unit per 8 locals it zeroes,
+ * memory.fill/copy/init and memory.grow one per 64 bytes, table.fill/copy/
+ * init/grow one per 8 elements.  UINT64_MAX = unmetered. */
 void wasm_store_set_fuel(struct wasm_store *s, uint64_t fuel);
 uint64_t wasm_store_fuel(const struct wasm_store *s);
 
