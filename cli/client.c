@@ -282,6 +282,9 @@ int cli_session_request(struct cli_session *s, const char *method, const char *p
 	curl_easy_setopt(s->curl, CURLOPT_UPLOAD, 0L);
 	curl_easy_setopt(s->curl, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST, NULL);
+	/* One connection per request: a session (ccctl run keeps one per
+	 * party) holds no connection to the runtime while it waits. */
+	curl_easy_setopt(s->curl, CURLOPT_FORBID_REUSE, 1L);
 	if (strcmp(method, "PUT") == 0) {
 		struct stat st;
 		if (!upload || fstat(fileno(upload), &st) != 0)
@@ -336,6 +339,12 @@ int cli_http_error(long status, const struct ccctl_buf *resp, const char *what)
 		break;
 	default:
 		code = CCCTL_EFAIL;
+	}
+	/* A file that is not the one the policy pins failed validation. */
+	{
+		const char *ec = ccctl_json_get_string(e, "code");
+		if (ec && strcmp(ec, "hash_mismatch") == 0)
+			code = CCCTL_EINVAL;
 	}
 	ccctl_err_set(code, "%s: %s%s (HTTP %ld)", what, msg ? msg : "request refused", extra,
 		      status);

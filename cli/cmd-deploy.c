@@ -76,6 +76,9 @@ int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path
 				   backend);
 		goto out;
 	}
+	if (consent->policy->expires && time(NULL) >= consent->policy->expires_unix)
+		cli_warn(ctx, "the policy expired at %s: the runtime will accept no work",
+			 consent->policy->expires);
 	if (ccctl_consent_check(consent) != 0)
 		cli_warn(ctx, "%s: the runtime will accept no data until every signer has signed",
 			 ccctl_err_msg());

@@ -163,15 +163,48 @@ static bool pinned_hash_ok(struct rt_conn *c, const uint8_t want[CCCTL_SHA256_LE
 	return false;
 }
 
-/* Store data as blob b unless already present: 201, or 409. */
-static bool store_once(struct rt_conn *c, struct rt_blob *b, uint8_t *data, size_t len,
-		       const char *what)
+static void release_upload(struct rt_state *st, struct rt_blob *b)
+{
+	pthread_mutex_lock(&st->lock);
+	b->uploading = false;
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Receive an upload for blob b: one upload at a time per blob, written
+ * once, all or nothing.  pin, if not NULL, is the SHA-256 the policy
+ * requires.  Returns false when the connection must be closed. */
+static bool upload(struct rt_conn *c, const struct rt_http_request *req, struct rt_blob *b,
+		   uint64_t max, const uint8_t *pin, const char *what, const char *pin_message)
 {
 	struct rt_state *st = c->st;
-	bool stored = false;
+	uint8_t *data = NULL;
+	size_t len = 0;
+	bool present, busy, stored = false;
 
 	pthread_mutex_lock(&st->lock);
-	if (!b->present && !st->stopping) {
+	present = b->present;
+	busy = b->uploading;
+	if (!present && !busy)
+		b->uploading = true;
+	pthread_mutex_unlock(&st->lock);
+	if (present || busy) {
+		rt_conn_error(c, 409, present ? "already_written" : "upload_in_progress",
+			      present ? "already stored: written once, it cannot change"
+				      : "another upload of this is in progress",
+			      NULL, what);
+		return false;
+	}
+	if (!read_upload(c, req, max, &data, &len)) {
+		release_upload(st, b);
+		return false;
+	}
+	if (pin && !pinned_hash_ok(c, pin, data, len, pin_message)) {
+		release_upload(st, b);
+		return true; /* the body was read: the connection can go on */
+	}
+	pthread_mutex_lock(&st->lock);
+	b->uploading = false;
+	if (!st->stopping) {
 		b->present = true;
 		b->data = data;
 		b->len = len;
@@ -181,8 +214,8 @@ static bool store_once(struct rt_conn *c, struct rt_blob *b, uint8_t *data, size
 	pthread_mutex_unlock(&st->lock);
 	if (!stored) {
 		discard(data, len);
-		return rt_conn_error(c, 409, "already_written", "written once; it cannot change",
-				     what, NULL) == 0;
+		return rt_conn_error(c, 409, "stopping", "the runtime is shutting down", NULL,
+				     what) == 0;
 	}
 	return rt_conn_respond(c, 201, "application/json", "{}", 2, NULL) == 0;
 }
@@ -191,8 +224,7 @@ static bool put_program(struct rt_conn *c, const struct rt_http_request *req, co
 {
 	const struct ccctl_policy *p = c->st->policy;
 	const struct ccctl_policy_program *g = NULL;
-	uint8_t *data = NULL;
-	size_t len, i;
+	size_t i;
 
 	for (i = 0; i < p->nprograms; i++)
 		if (strcmp(p->programs[i].name, name) == 0)
@@ -208,24 +240,15 @@ static bool put_program(struct rt_conn *c, const struct rt_http_request *req, co
 	}
 	if (!gate_upload(c))
 		return false;
-	if (c->st->programs[i = (size_t)(g - p->programs)].present) {
-		rt_conn_error(c, 409, "already_written", "the program is already stored", NULL,
-			      NULL);
-		return false;
-	}
-	if (!read_upload(c, req, MAX_PROGRAM_SIZE, &data, &len))
-		return false;
-	if (!pinned_hash_ok(c, g->sha256, data, len, "the module is not the one the policy pins"))
-		return true;
-	return store_once(c, &c->st->programs[i], data, len, g->name);
+	return upload(c, req, &c->st->programs[g - p->programs], MAX_PROGRAM_SIZE, g->sha256,
+		      g->name, "the module is not the one the policy pins");
 }
 
 static bool put_file(struct rt_conn *c, const struct rt_http_request *req, const char *path)
 {
 	const struct ccctl_policy *p = c->st->policy;
 	const struct ccctl_policy_input *in = NULL;
-	uint8_t *data = NULL;
-	size_t len, i;
+	size_t i;
 
 	for (i = 0; i < p->ninputs; i++)
 		if (strcmp(p->inputs[i].path, path) == 0)
@@ -241,17 +264,9 @@ static bool put_file(struct rt_conn *c, const struct rt_http_request *req, const
 	}
 	if (!gate_upload(c))
 		return false;
-	i = (size_t)(in - p->inputs);
-	if (c->st->inputs[i].present) {
-		rt_conn_error(c, 409, "already_written", "the input is already stored", NULL, path);
-		return false;
-	}
-	if (!read_upload(c, req, in->max_size, &data, &len))
-		return false;
-	if (in->has_sha256 &&
-	    !pinned_hash_ok(c, in->sha256, data, len, "the input is not the one the policy pins"))
-		return true;
-	return store_once(c, &c->st->inputs[i], data, len, path);
+	return upload(c, req, &c->st->inputs[in - p->inputs], in->max_size,
+		      in->has_sha256 ? in->sha256 : NULL, path,
+		      "the input is not the one the policy pins");
 }
 
 /* Comma-separated list of what the run still needs (programs, inputs). */
@@ -409,10 +424,11 @@ static bool post_shutdown(struct rt_conn *c)
 {
 	struct rt_state *st = c->st;
 	const struct ccctl_policy *p = st->policy;
-	bool all_asked = true, all_read = st->run == RT_RUN_DONE, stop;
+	bool all_asked = true, all_read, stop;
 	size_t i, k;
 
 	pthread_mutex_lock(&st->lock);
+	all_read = st->run == RT_RUN_DONE;
 	st->asked_shutdown[c->participant] = true;
 	for (i = 0; i < p->nparticipants; i++)
 		all_asked &= st->asked_shutdown[i];

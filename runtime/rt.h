@@ -22,8 +22,9 @@
 #include "lib/evidence.h"
 #include "lib/policy.h"
 
-#define RT_MAX_CONNECTIONS 64
-#define RT_IO_TIMEOUT_S 60 /* a silent peer is dropped after this */
+#define RT_MAX_CONNECTIONS 128
+#define RT_IO_TIMEOUT_S 15   /* a peer silent this long is dropped */
+#define RT_HEAD_DEADLINE_S 30 /* a request head must be complete by then */
 
 /* The guest face of a backend: obtain evidence for report_data from inside
  * the isolate.  One small table per platform (backends/<name>/guest.c). */
@@ -42,6 +43,7 @@ extern const struct rt_backend rt_backend_sim;
 /* A stored blob: a program, an input or a result. */
 struct rt_blob {
 	bool present;
+	bool uploading; /* an upload is being received */
 	uint8_t *data;
 	size_t len;
 };

@@ -189,6 +189,7 @@ static void *conn_main(void *arg)
 	struct rt_conn *c = arg;
 	struct rt_state *st = c->st;
 	struct rt_http_request req;
+	struct timespec start;
 
 	if (SSL_accept(c->ssl) != 1)
 		goto out;
@@ -197,8 +198,14 @@ static void *conn_main(void *arg)
 		const char *why = "";
 		int rc;
 
-		/* Read until a whole head is buffered. */
+		/* Read until a whole head is buffered, within a deadline, so a
+		 * peer trickling bytes cannot hold a connection slot. */
+		clock_gettime(CLOCK_MONOTONIC, &start);
 		while ((rc = rt_http_parse(&req, c->buf, c->len, &why)) == 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec - start.tv_sec > RT_HEAD_DEADLINE_S)
+				goto out;
 			int n = SSL_read(c->ssl, c->buf + c->len, (int)(sizeof(c->buf) - 1 - c->len));
 			if (n <= 0)
 				goto out;
@@ -247,15 +254,28 @@ int rt_serve(struct rt_state *st, SSL_CTX *ctx, int lfd)
 		pthread_mutex_unlock(&st->lock);
 		if (stop)
 			break;
+		/* At the cap, new connections wait in the listen backlog rather
+		 * than being accepted and dropped; idle peers are cut off by the
+		 * timeouts, so a slot frees up. */
+		if (busy >= RT_MAX_CONNECTIONS) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 200 * 1000 * 1000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			pthread_mutex_lock(&st->lock);
+			if (st->connections >= RT_MAX_CONNECTIONS && !st->stopping)
+				pthread_cond_timedwait(&st->changed, &st->lock, &until);
+			pthread_mutex_unlock(&st->lock);
+			continue;
+		}
 		if (poll(&pfd, 1, 200) <= 0)
 			continue;
 		fd = accept(lfd, NULL, NULL);
 		if (fd < 0)
 			continue;
-		if (busy >= RT_MAX_CONNECTIONS) {
-			close(fd);
-			continue;
-		}
 		/* Responses go out as head and body: no Nagle delay between them. */
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

@@ -37,14 +37,14 @@ expect_grep "$T/err" "(HTTP 409)"
 printf '\000asm\001\000\000\000' >"$T/other.wasm"
 othersum=$(sha "$T/other.wasm")
 # shellcheck disable=SC2086
-expect_exit 1 "$CCCTL" push $at --identity "$rl" --program psi "$T/other.wasm" &&
+expect_exit 3 "$CCCTL" push $at --identity "$rl" --program psi "$T/other.wasm" &&
 	expect_grep "$T/err" "not the one the policy pins"
 expect_grep "$T/err" "expected sha256:$psisum, got sha256:$othersum"
 expect_stored programs "$sm" ""
 
 # Another file as the pinned input.
 # shellcheck disable=SC2086
-expect_exit 1 "$CCCTL" push $at --identity "$sm" --file /input/st-marys.csv \
+expect_exit 3 "$CCCTL" push $at --identity "$sm" --file /input/st-marys.csv \
 	"$d/data/city-general.csv" && expect_grep "$T/err" "not the one the policy pins"
 expect_grep "$T/err" "expected sha256:$smsum, got sha256:$cgsum"
 expect_stored inputs "$sm" ""

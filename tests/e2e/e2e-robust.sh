@@ -66,6 +66,21 @@ expect_stored inputs "$sm" '"/input/city-general.csv"'
 # shellcheck disable=SC2086
 expect_exit 0 "$CCCTL" status $at --identity "$sm" && expect_grep "$T/out" "/input/st-marys.csv"
 
+# While an upload is in progress, another upload of the same input is
+# refused (409, "in progress"); when the first hangs up, nothing is stored.
+{
+	printf 'PUT /v1/files/input/st-marys.csv HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n'
+	printf '0123456789'
+	sleep 3
+} | tls_send "$sm" -no_ign_eof &
+slow=$!
+sleep 1
+# shellcheck disable=SC2086
+expect_exit 1 "$CCCTL" push $at --identity "$sm" --file /input/st-marys.csv \
+	"$d/data/st-marys.csv" && expect_grep "$T/err" "in progress"
+wait "$slow"
+expect_stored inputs "$sm" '"/input/city-general.csv"'
+
 # TLS 1.2 is refused (protocol_version alert): no request gets through.
 printf 'GET /v1/policy HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' | tls_send "" -tls1_2
 CHECKS=$((CHECKS + 1))
