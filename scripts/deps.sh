@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config git ca-certificates
 libyaml-dev libssl-dev libcurl4-openssl-dev libgit2-dev libcmocka-dev
 clang lld wasi-libc libclang-rt-14-dev-wasm32 wabt mandoc cpio
-libseccomp-dev"
+libseccomp-dev time"
 missing=
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

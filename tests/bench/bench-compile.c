@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	t0 = now();
 	for (i = 0; i < n; i++) {
 		struct ccctl_key *key = NULL;
-		char name[16];
+		char name[24];
 
 		snprintf(name, sizeof(name), "p%05ld", i);
 		must(ccctl_key_generate(&key, CCCTL_KEY_ED25519, name, 365), "key");
