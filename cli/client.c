@@ -308,6 +308,51 @@ int cli_session_request(struct cli_session *s, const char *method, const char *p
 	return rc;
 }
 
+int cli_session_pull(struct cli_session *s, const char *guest, const char *dst)
+{
+	struct ccctl_buf resp, tmp;
+	char url[8192];
+	long status = 0;
+	FILE *f = stdout;
+	int rc, fd;
+
+	ccctl_buf_init(&resp);
+	ccctl_buf_init(&tmp);
+	rc = cli_files_url(url, sizeof(url), guest);
+	if (rc != 0)
+		return rc;
+	if (dst) {
+		if (ccctl_buf_printf(&tmp, "%s.XXXXXX", dst) != 0)
+			return ccctl_err_nomem();
+		fd = mkstemp((char *)tmp.data);
+		if (fd < 0 || !(f = fdopen(fd, "wb"))) {
+			rc = ccctl_err_errno(CCCTL_EFAIL, dst);
+			if (fd >= 0) {
+				close(fd);
+				unlink((char *)tmp.data);
+			}
+			ccctl_buf_release(&tmp);
+			return rc;
+		}
+	}
+	rc = cli_session_request(s, "GET", url, NULL, f, &resp, &status);
+	if (rc == 0 && status != 200)
+		rc = cli_http_error(status, &resp, guest);
+	if (dst) {
+		if ((fflush(f) != 0 || fsync(fileno(f)) != 0) && rc == 0)
+			rc = ccctl_err_errno(CCCTL_EFAIL, dst);
+		if (fclose(f) != 0 && rc == 0)
+			rc = ccctl_err_errno(CCCTL_EFAIL, dst);
+		if (rc == 0 && rename((char *)tmp.data, dst) != 0)
+			rc = ccctl_err_errno(CCCTL_EFAIL, dst);
+		if (rc != 0)
+			unlink((char *)tmp.data);
+	}
+	ccctl_buf_release(&tmp);
+	ccctl_buf_release(&resp);
+	return rc;
+}
+
 int cli_http_error(long status, const struct ccctl_buf *resp, const char *what)
 {
 	struct ccctl_json *doc = NULL;

@@ -72,6 +72,11 @@ int cli_teardown(const char *name);
 int cli_session_request(struct cli_session *s, const char *method, const char *path,
 			FILE *upload, FILE *sink, struct ccctl_buf *resp, long *status);
 
+/* Fetch the output guest into the file dst (written beside it under a
+ * temporary name and renamed into place only when complete; nothing is
+ * left on failure), or to standard output when dst is NULL. */
+int cli_session_pull(struct cli_session *s, const char *guest, const char *dst);
+
 /* Turn an error response into an error code and message: 401/403 ->
  * CCCTL_EDENIED, 404/413 -> CCCTL_EINVAL, others CCCTL_EFAIL; the message
  * carries the runtime's message, expected and actual. */

@@ -176,58 +176,18 @@ static const struct cli_opt pull_opts[] = {
 	CLI_OPT_END,
 };
 
-/* Write to a temporary file beside out, renamed into place only when the
- * whole result has arrived. */
 static int pull_run(struct cli_ctx *ctx)
 {
 	const char *guest = ctx->argv[0], *out = cli_opt_str(ctx, "output");
 	struct cli_session s;
-	struct ccctl_buf resp, tmp;
-	char path[8192];
-	long status = 0;
-	FILE *f = NULL;
-	int rc, fd = -1;
+	int rc = cli_session_open(&s, ctx, cli_opt_str(ctx, "identity"));
 
-	ccctl_buf_init(&resp);
-	ccctl_buf_init(&tmp);
-	rc = cli_files_url(path, sizeof(path), guest);
-	if (rc != 0)
-		return rc;
-	if (out) {
-		rc = ccctl_buf_printf(&tmp, "%s.XXXXXX", out);
-		if (rc != 0)
-			return rc;
-		fd = mkstemp((char *)tmp.data);
-		if (fd < 0 || !(f = fdopen(fd, "wb"))) {
-			rc = ccctl_err_errno(CCCTL_EFAIL, out);
-			if (fd >= 0)
-				close(fd);
-			ccctl_buf_release(&tmp);
-			return rc;
-		}
-	} else {
-		f = stdout;
-	}
-	rc = cli_session_open(&s, ctx, cli_opt_str(ctx, "identity"));
 	if (rc == 0) {
 		cli_session_warn(ctx, &s);
-		rc = cli_session_request(&s, "GET", path, NULL, f, &resp, &status);
-	}
-	if (rc == 0 && status != 200)
-		rc = cli_http_error(status, &resp, guest);
-	if (out) {
-		if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-			rc = rc ? rc : ccctl_err_errno(CCCTL_EFAIL, out);
-		fclose(f);
-		if (rc == 0 && rename((char *)tmp.data, out) != 0)
-			rc = ccctl_err_errno(CCCTL_EFAIL, out);
-		if (rc != 0)
-			unlink((char *)tmp.data);
+		rc = cli_session_pull(&s, guest, out);
 	}
 	if (rc == 0 && out)
 		cli_info(ctx, "wrote %s", out);
-	ccctl_buf_release(&tmp);
-	ccctl_buf_release(&resp);
 	cli_session_close(&s);
 	return rc;
 }

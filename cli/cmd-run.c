@@ -226,6 +226,26 @@ static const char *input_local(struct run *r, const char *guest, char *buf, size
 	return buf;
 }
 
+/* Results are named by their base name in the output folder: two outputs
+ * with the same base name would overwrite each other. */
+static int check_output_names(const struct ccctl_policy *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->noutputs; i++) {
+		for (k = i + 1; k < p->noutputs; k++) {
+			const char *a = strrchr(p->outputs[i].path, '/');
+			const char *b = strrchr(p->outputs[k].path, '/');
+			if (strcmp(a ? a + 1 : p->outputs[i].path, b ? b + 1 : p->outputs[k].path) == 0)
+				return ccctl_err_set(CCCTL_EINVAL,
+						     "outputs \"%s\" and \"%s\" have the same file "
+						     "name: pull them with ccctl pull -o",
+						     p->outputs[i].path, p->outputs[k].path);
+		}
+	}
+	return 0;
+}
+
 static int pull_outputs(struct run *r, const char *outdir, struct ccctl_json *results)
 {
 	const struct ccctl_policy *p = r->policy;
@@ -238,48 +258,23 @@ static int pull_outputs(struct run *r, const char *outdir, struct ccctl_json *re
 		const struct ccctl_policy_output *o = &p->outputs[i];
 		const char *base = strrchr(o->path, '/');
 		struct cli_session *s;
-		struct ccctl_buf resp, tmp;
-		char url[8192], dst[4200];
-		long status = 0;
-		FILE *f;
-		int fd;
+		char dst[4200];
 		double t0;
 
 		rc = session(r, o->to[0], &s);
 		if (rc != 0)
 			break;
 		snprintf(dst, sizeof(dst), "%s/%s", outdir, base ? base + 1 : o->path);
-		rc = cli_files_url(url, sizeof(url), o->path);
-		if (rc != 0)
-			break;
-		ccctl_buf_init(&resp);
-		ccctl_buf_init(&tmp);
-		if (ccctl_buf_printf(&tmp, "%s.XXXXXX", dst) != 0 ||
-		    (fd = mkstemp((char *)tmp.data)) < 0 || !(f = fdopen(fd, "wb"))) {
-			rc = ccctl_err_errno(CCCTL_EFAIL, dst);
-			ccctl_buf_release(&tmp);
-			break;
-		}
 		t0 = now_s();
-		rc = cli_session_request(s, "GET", url, NULL, f, &resp, &status);
+		rc = cli_session_pull(s, o->path, dst);
 		/* The first pull runs the program. */
 		r->t[i == 0 ? P_RUN : P_PULL] += now_s() - t0;
-		if (rc == 0 && status != 200)
-			rc = cli_http_error(status, &resp, o->path);
-		if (fclose(f) != 0 && rc == 0)
-			rc = ccctl_err_errno(CCCTL_EFAIL, dst);
-		if (rc == 0 && rename((char *)tmp.data, dst) != 0)
-			rc = ccctl_err_errno(CCCTL_EFAIL, dst);
-		if (rc != 0)
-			unlink((char *)tmp.data);
 		if (rc == 0) {
 			if (!r->ctx->json)
 				printf("%s -> %s (read by %s)\n", o->path, dst, o->to[0]);
 			else
 				rc = ccctl_json_object_set_string(results, o->path, dst);
 		}
-		ccctl_buf_release(&tmp);
-		ccctl_buf_release(&resp);
 	}
 	return rc;
 }
@@ -372,7 +367,9 @@ static int run_run(struct cli_ctx *ctx)
 			}
 		}
 	}
-	rc = find_identities(&r);
+	rc = check_output_names(r.policy);
+	if (rc == 0)
+		rc = find_identities(&r);
 	if (rc != 0)
 		goto out;
 	/* The signed policy lives in a private folder for the run. */
