@@ -431,8 +431,9 @@ int ccctl_gitsrc_status(struct ccctl_gitsrc *out, const char *dir)
 	out->commit_time = (int64_t)git_commit_time(commit);
 	out->has_commit = true;
 	sopts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	sopts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-		      GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	/* an untracked folder counts once: no need to walk it (it may be a big
+	 * build folder) */
+	sopts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if (git_status_list_new(&list, repo, &sopts) != 0) {
 		rc = git_fail(CCCTL_EFAIL, dir);
 		goto out;
