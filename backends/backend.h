@@ -18,7 +18,7 @@ struct ccctl_deployment {
 	char name[64];
 	char backend[16];
 	char endpoint[280]; /* HOST:PORT where the runtime (or its relay) listens */
-	pid_t pid;          /* sim: the runtime process */
+	pid_t pid;	    /* sim: the runtime process */
 	char policy_digest[72];
 };
 

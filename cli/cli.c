@@ -23,10 +23,10 @@ struct cli_optval {
 
 /* Options every command accepts; not shown in the synopsis. */
 static const struct cli_opt common_opts[] = {
-	{ 'h', "help", NULL, "show this help", false, false },
-	{ 'q', "quiet", NULL, "print less", true, false },
-	{ 'v', "verbose", NULL, "print more", true, false },
-	CLI_OPT_END,
+    {'h', "help", NULL, "show this help", false, false},
+    {'q', "quiet", NULL, "print less", true, false},
+    {'v', "verbose", NULL, "print more", true, false},
+    CLI_OPT_END,
 };
 
 static size_t opt_count(const struct cli_opt *opts)
@@ -145,7 +145,7 @@ int cli_parse(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, char **a
 		} else {
 			for (i = 0; i < nopts + ncommon; i++) {
 				const struct cli_opt *p =
-					i < nopts ? &cmd->opts[i] : &common_opts[i - nopts];
+				    i < nopts ? &cmd->opts[i] : &common_opts[i - nopts];
 				if (p->short_name == c) {
 					k = i;
 					break;
@@ -174,8 +174,8 @@ int cli_parse(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc, char **a
 			goto out;
 		}
 		{
-			const char **nv = realloc(ctx->vals[k].vals,
-						  (ctx->vals[k].n + 1) * sizeof(*nv));
+			const char **nv =
+			    realloc(ctx->vals[k].vals, (ctx->vals[k].n + 1) * sizeof(*nv));
 			if (!nv) {
 				rc = ccctl_err_nomem();
 				goto out;

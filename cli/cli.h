@@ -28,16 +28,22 @@
 #include "lib/json.h"
 
 struct cli_opt {
-	int short_name;        /* e.g. 'o', or 0 if the option has no short form */
+	int short_name;	       /* e.g. 'o', or 0 if the option has no short form */
 	const char *long_name; /* e.g. "output"; required */
 	const char *arg;       /* metavar ("FILE") or NULL for a flag */
 	const char *help;      /* one line, lowercase */
 	bool repeatable;       /* may be given several times (shown as "..." in usage) */
-	bool required;         /* shown without brackets; missing -> usage error */
+	bool required;	       /* shown without brackets; missing -> usage error */
 };
 
-#define CLI_OPT_JSON { 0, "json", NULL, "print one JSON document on stdout", false, false }
-#define CLI_OPT_END { 0, NULL, NULL, NULL, false, false }
+#define CLI_OPT_JSON                                                                               \
+	{                                                                                          \
+		0, "json", NULL, "print one JSON document on stdout", false, false                 \
+	}
+#define CLI_OPT_END                                                                                \
+	{                                                                                          \
+		0, NULL, NULL, NULL, false, false                                                  \
+	}
 
 struct cli_ctx;
 
@@ -59,10 +65,10 @@ struct cli_ctx {
 	const struct cli_cmd *cmd;
 	int argc; /* positional arguments only */
 	char **argv;
-	bool json;    /* --json given */
-	int verbose;  /* -v count minus -q count: <0 quiet, 0 normal, >0 verbose */
-	bool color;   /* stderr is a terminal and NO_COLOR unset */
-	bool github;  /* GITHUB_ACTIONS=true */
+	bool json;	   /* --json given */
+	int verbose;	   /* -v count minus -q count: <0 quiet, 0 normal, >0 verbose */
+	bool color;	   /* stderr is a terminal and NO_COLOR unset */
+	bool github;	   /* GITHUB_ACTIONS=true */
 	bool json_printed; /* cli_print_json() wrote the document */
 	/* private: option values, parallel to cmd->opts */
 	struct cli_optval *vals;
@@ -76,10 +82,12 @@ const char *const *cli_opt_all(const struct cli_ctx *ctx, const char *long_name,
 bool cli_opt_given(const struct cli_ctx *ctx, const char *long_name);
 
 /* Messages on stderr: "ccctl: " + text (info is suppressed by -q). */
-void cli_info(const struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cli_warn(const struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_info(const struct cli_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cli_warn(const struct cli_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void cli_error(const struct cli_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Print positioned diagnostics as "FILE:LINE:COL: error: message" on stderr,
  * plus GitHub workflow annotations when ctx->github. */
@@ -97,7 +105,7 @@ int cli_print_json(struct cli_ctx *ctx, const struct ccctl_json *doc);
 
 /* Print a usage error for the current command and return CCCTL_EUSAGE. */
 int cli_usage_error(const struct cli_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* The directory holding templates (CCCTL_TEMPLATE_DIR, else the installed
  * $(pkgdatadir)/templates, else the source tree's templates/ when run from

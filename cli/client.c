@@ -24,7 +24,7 @@
 #include "lib/path.h"
 
 #define MAX_ERROR_BODY (64u * 1024)
-#define MAX_TOKEN (64u * 1024)
+#define MAX_TOKEN      (64u * 1024)
 
 static double now_s(void)
 {
@@ -266,10 +266,10 @@ static int perform(struct cli_session *s, const char *what)
 			     s->base, s->curl_err[0] ? s->curl_err : curl_easy_strerror(cc));
 }
 
-int cli_session_request(struct cli_session *s, const char *method, const char *path,
-			FILE *upload, FILE *sink, struct ccctl_buf *resp, long *status)
+int cli_session_request(struct cli_session *s, const char *method, const char *path, FILE *upload,
+			FILE *sink, struct ccctl_buf *resp, long *status)
 {
-	struct sink k = { s->curl, sink, resp, MAX_ERROR_BODY, false, false };
+	struct sink k = {s->curl, sink, resp, MAX_ERROR_BODY, false, false};
 	char url[8192];
 	int rc;
 
@@ -477,7 +477,7 @@ static int attest(struct cli_session *s)
 	uint8_t nonce[CCCTL_NONCE_LEN], rd[CCCTL_REPORT_DATA_LEN];
 	char hex[2 * CCCTL_NONCE_LEN + 1], path[128];
 	struct ccctl_buf tok;
-	struct hdrs h = { "" };
+	struct hdrs h = {""};
 	long status = 0;
 	unsigned char b64[64];
 	double t0 = now_s();
@@ -491,7 +491,7 @@ static int attest(struct cli_session *s)
 	curl_easy_setopt(s->curl, CURLOPT_CERTINFO, 1L);
 	curl_easy_setopt(s->curl, CURLOPT_HEADERDATA, &h);
 	{
-		struct sink k = { s->curl, NULL, &tok, MAX_TOKEN, false, false };
+		struct sink k = {s->curl, NULL, &tok, MAX_TOKEN, false, false};
 		char url[512];
 		snprintf(url, sizeof(url), "%s%s", s->base, path);
 		curl_easy_setopt(s->curl, CURLOPT_URL, url);
@@ -612,8 +612,8 @@ int cli_session_open_at(struct cli_session *s, const char *endpoint, const char 
 	curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(s->curl, CURLOPT_PROTOCOLS_STR, "https");
 	if (s->identity) {
-		struct curl_blob cert = { s->cert_pem.data, s->cert_pem.len, CURL_BLOB_NOCOPY };
-		struct curl_blob key = { s->key_pem.data, s->key_pem.len, CURL_BLOB_NOCOPY };
+		struct curl_blob cert = {s->cert_pem.data, s->cert_pem.len, CURL_BLOB_NOCOPY};
+		struct curl_blob key = {s->key_pem.data, s->key_pem.len, CURL_BLOB_NOCOPY};
 		curl_easy_setopt(s->curl, CURLOPT_SSLCERT_BLOB, &cert);
 		curl_easy_setopt(s->curl, CURLOPT_SSLCERTTYPE, "PEM");
 		curl_easy_setopt(s->curl, CURLOPT_SSLKEY_BLOB, &key);
@@ -625,7 +625,8 @@ int cli_session_open_at(struct cli_session *s, const char *endpoint, const char 
 void cli_session_warn(const struct cli_ctx *ctx, const struct cli_session *s)
 {
 	if (s->backend && s->backend->simulated)
-		cli_warn(ctx, "%s backend: a simulation offers no confidentiality", s->backend->name);
+		cli_warn(ctx, "%s backend: a simulation offers no confidentiality",
+			 s->backend->name);
 }
 
 void cli_session_close(struct cli_session *s)

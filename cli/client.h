@@ -42,13 +42,15 @@ struct cli_session {
 };
 
 /* Options every runtime-facing command takes (in its option table). */
-#define CLI_OPTS_RUNTIME                                                                        \
-	{ 0, "deployment", "N", "the deployment recorded by ccctl deploy", false, false },      \
-	{ 0, "endpoint", "HOST:PORT", "the runtime's address instead of a deployment", false,   \
-	  false },                                                                              \
-	{ 0, "policy", "P", "the signed policy you agreed to", false, true },                   \
-	{ 0, "sim-root", "PEM", "trusted sim platform key (default: the local one)", false,     \
-	  false }
+#define CLI_OPTS_RUNTIME                                                                           \
+	{0, "deployment", "N", "the deployment recorded by ccctl deploy", false, false},           \
+	    {0,	    "endpoint", "HOST:PORT", "the runtime's address instead of a deployment",      \
+	     false, false},                                                                        \
+	    {0, "policy", "P", "the signed policy you agreed to", false, true},                    \
+	{                                                                                          \
+		0, "sim-root", "PEM", "trusted sim platform key (default: the local one)", false,  \
+		    false                                                                          \
+	}
 
 /* Open and attest; identity may be NULL.  Returns 0 or a negative code:
  * CCCTL_EVERIFY when attestation fails (message names expected and
@@ -61,16 +63,16 @@ int cli_session_open_at(struct cli_session *s, const char *endpoint, const char 
 void cli_session_close(struct cli_session *s);
 
 /* Launch / stop a deployment (cmd-deploy.c; also used by `ccctl run`). */
-int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path,
-	       const char *name, struct ccctl_deployment *d);
+int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path, const char *name,
+	       struct ccctl_deployment *d);
 int cli_teardown(const char *name);
 
 /* One request.  Upload from the file `upload` (NULL: none, or an empty
  * body for PUT); the response body goes to `sink` when the status is 2xx
  * (if sink is non-NULL), otherwise into resp (bounded).  *status gets the
  * HTTP status. */
-int cli_session_request(struct cli_session *s, const char *method, const char *path,
-			FILE *upload, FILE *sink, struct ccctl_buf *resp, long *status);
+int cli_session_request(struct cli_session *s, const char *method, const char *path, FILE *upload,
+			FILE *sink, struct ccctl_buf *resp, long *status);
 
 /* Fetch the output guest into the file dst (written beside it under a
  * temporary name and renamed into place only when complete; nothing is

@@ -21,12 +21,12 @@
 #include "lib/dsse.h"
 
 static const struct cli_opt deploy_opts[] = {
-	{ 0, "backend", "B", "isolate platform: sim", false, true },
-	{ 0, "policy", "SIGNED", "the signed policy the runtime starts from", false, true },
-	{ 0, "name", "N", "name of the deployment (default: the policy's name)", false, false },
-	{ 0, "image", "DIR", "runtime image from ccctl image build (sim: ignored)", false, false },
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    {0, "backend", "B", "isolate platform: sim", false, true},
+    {0, "policy", "SIGNED", "the signed policy the runtime starts from", false, true},
+    {0, "name", "N", "name of the deployment (default: the policy's name)", false, false},
+    {0, "image", "DIR", "runtime image from ccctl image build (sim: ignored)", false, false},
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static int print_deployment(struct cli_ctx *ctx, const struct ccctl_deployment *d)
@@ -45,8 +45,8 @@ static int print_deployment(struct cli_ctx *ctx, const struct ccctl_deployment *
 	return rc;
 }
 
-int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path,
-	       const char *name, struct ccctl_deployment *d)
+int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path, const char *name,
+	       struct ccctl_deployment *d)
 {
 	const struct ccctl_backend_host *b = ccctl_backend_find(backend);
 	struct ccctl_backend_opts o;
@@ -63,8 +63,9 @@ int cli_deploy(struct cli_ctx *ctx, const char *backend, const char *policy_path
 		return ccctl_err_set(CCCTL_EUSAGE, "unknown backend \"%s\" (available: sim)",
 				     backend);
 	if (b->simulated)
-		cli_warn(ctx, "%s backend: a simulation offers no confidentiality; the host can "
-			      "read everything",
+		cli_warn(ctx,
+			 "%s backend: a simulation offers no confidentiality; the host can "
+			 "read everything",
 			 b->name);
 	rc = ccctl_dsse_load_file(&env, &bare, policy_path);
 	if (rc == 0)
@@ -142,18 +143,18 @@ static int deploy_run(struct cli_ctx *ctx)
 }
 
 const struct cli_cmd cmd_deploy = {
-	.name = "deploy",
-	.args = "",
-	.summary = "launch the runtime with a signed policy in an isolate",
-	.opts = deploy_opts,
-	.min_args = 0,
-	.max_args = 0,
-	.run = deploy_run,
+    .name = "deploy",
+    .args = "",
+    .summary = "launch the runtime with a signed policy in an isolate",
+    .opts = deploy_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .run = deploy_run,
 };
 
 static const struct cli_opt teardown_opts[] = {
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 int cli_teardown(const char *name)
@@ -203,11 +204,11 @@ static int teardown_run(struct cli_ctx *ctx)
 }
 
 const struct cli_cmd cmd_teardown = {
-	.name = "teardown",
-	.args = "N",
-	.summary = "stop a deployment and remove its record",
-	.opts = teardown_opts,
-	.min_args = 1,
-	.max_args = 1,
-	.run = teardown_run,
+    .name = "teardown",
+    .args = "N",
+    .summary = "stop a deployment and remove its record",
+    .opts = teardown_opts,
+    .min_args = 1,
+    .max_args = 1,
+    .run = teardown_run,
 };

@@ -33,7 +33,8 @@ static int attest_json(struct cli_ctx *ctx, const struct cli_session *s)
 	}
 	ccctl_policy_digest_str(digest, s->policy);
 	for (i = 0; i < s->claims.nmeasurements; i++) {
-		ccctl_hex_encode(hex, s->claims.measurements[i].value, s->claims.measurements[i].len);
+		ccctl_hex_encode(hex, s->claims.measurements[i].value,
+				 s->claims.measurements[i].len);
 		rc |= ccctl_json_object_set_string(m, s->claims.measurements[i].key, hex);
 	}
 	rc |= ccctl_json_object_set_bool(doc, "verified", true);
@@ -51,9 +52,9 @@ static int attest_json(struct cli_ctx *ctx, const struct cli_session *s)
 }
 
 static const struct cli_opt attest_opts[] = {
-	CLI_OPTS_RUNTIME,
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    CLI_OPTS_RUNTIME,
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static int attest_run(struct cli_ctx *ctx)
@@ -85,24 +86,24 @@ static int attest_run(struct cli_ctx *ctx)
 }
 
 const struct cli_cmd cmd_attest = {
-	.name = "attest",
-	.args = "",
-	.summary = "fetch fresh evidence and verify it against the policy",
-	.synopsis = SYN_RUNTIME " [--json]",
-	.opts = attest_opts,
-	.min_args = 0,
-	.max_args = 0,
-	.run = attest_run,
+    .name = "attest",
+    .args = "",
+    .summary = "fetch fresh evidence and verify it against the policy",
+    .synopsis = SYN_RUNTIME " [--json]",
+    .opts = attest_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .run = attest_run,
 };
 
 static const struct cli_opt push_opts[] = {
-	CLI_OPTS_RUNTIME,
-	{ 0, "identity", "ID", "your identity (ids/alice or a name in $CCCTL_IDENTITY_DIR)",
-	  false, true },
-	{ 0, "program", "NAME", "upload the program NAME", false, false },
-	{ 0, "file", "GUESTPATH", "upload the input GUESTPATH", false, false },
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    CLI_OPTS_RUNTIME,
+    {0, "identity", "ID", "your identity (ids/alice or a name in $CCCTL_IDENTITY_DIR)", false,
+     true},
+    {0, "program", "NAME", "upload the program NAME", false, false},
+    {0, "file", "GUESTPATH", "upload the input GUESTPATH", false, false},
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static int push_run(struct cli_ctx *ctx)
@@ -156,24 +157,23 @@ static int push_run(struct cli_ctx *ctx)
 }
 
 const struct cli_cmd cmd_push = {
-	.name = "push",
-	.args = "LOCALFILE",
-	.summary = "upload a program or an input to the attested runtime",
-	.synopsis = SYN_RUNTIME " --identity ID (--program NAME | --file GUESTPATH) [--json] "
-			       "LOCALFILE",
-	.opts = push_opts,
-	.min_args = 1,
-	.max_args = 1,
-	.run = push_run,
+    .name = "push",
+    .args = "LOCALFILE",
+    .summary = "upload a program or an input to the attested runtime",
+    .synopsis = SYN_RUNTIME " --identity ID (--program NAME | --file GUESTPATH) [--json] "
+			    "LOCALFILE",
+    .opts = push_opts,
+    .min_args = 1,
+    .max_args = 1,
+    .run = push_run,
 };
 
 static const struct cli_opt pull_opts[] = {
-	CLI_OPTS_RUNTIME,
-	{ 0, "identity", "ID", "your identity (ids/alice or a name in $CCCTL_IDENTITY_DIR)",
-	  false, true },
-	{ 'o', "output", "LOCALFILE", "write the result here (default: standard output)", false,
-	  false },
-	CLI_OPT_END,
+    CLI_OPTS_RUNTIME,
+    {0, "identity", "ID", "your identity (ids/alice or a name in $CCCTL_IDENTITY_DIR)", false,
+     true},
+    {'o', "output", "LOCALFILE", "write the result here (default: standard output)", false, false},
+    CLI_OPT_END,
 };
 
 static int pull_run(struct cli_ctx *ctx)
@@ -193,22 +193,22 @@ static int pull_run(struct cli_ctx *ctx)
 }
 
 const struct cli_cmd cmd_pull = {
-	.name = "pull",
-	.args = "GUESTPATH",
-	.summary = "fetch a result (the first pull runs the program)",
-	.synopsis = SYN_RUNTIME " --identity ID [-o LOCALFILE] GUESTPATH",
-	.opts = pull_opts,
-	.min_args = 1,
-	.max_args = 1,
-	.run = pull_run,
+    .name = "pull",
+    .args = "GUESTPATH",
+    .summary = "fetch a result (the first pull runs the program)",
+    .synopsis = SYN_RUNTIME " --identity ID [-o LOCALFILE] GUESTPATH",
+    .opts = pull_opts,
+    .min_args = 1,
+    .max_args = 1,
+    .run = pull_run,
 };
 
 static const struct cli_opt status_opts[] = {
-	CLI_OPTS_RUNTIME,
-	{ 0, "identity", "ID", "your identity (ids/alice or a name in $CCCTL_IDENTITY_DIR)",
-	  false, true },
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    CLI_OPTS_RUNTIME,
+    {0, "identity", "ID", "your identity (ids/alice or a name in $CCCTL_IDENTITY_DIR)", false,
+     true},
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static void print_names(const char *label, const struct ccctl_json *a)
@@ -251,8 +251,8 @@ static int status_run(struct cli_ctx *ctx)
 		printf("%-18s %s\n", "backend", ccctl_json_get_string(doc, "backend"));
 		printf("%-18s %s\n", "consent",
 		       c && c->type == CCCTL_JSON_BOOL && c->u.b
-			       ? "complete"
-			       : ccctl_json_get_string(doc, "consent_missing"));
+			   ? "complete"
+			   : ccctl_json_get_string(doc, "consent_missing"));
 		print_names("programs present", ccctl_json_get(p, "present"));
 		print_names("programs missing", ccctl_json_get(p, "missing"));
 		print_names("inputs present", ccctl_json_get(in, "present"));
@@ -266,12 +266,12 @@ static int status_run(struct cli_ctx *ctx)
 }
 
 const struct cli_cmd cmd_status = {
-	.name = "status",
-	.args = "",
-	.summary = "what the runtime holds and is waiting for",
-	.synopsis = SYN_RUNTIME " --identity ID [--json]",
-	.opts = status_opts,
-	.min_args = 0,
-	.max_args = 0,
-	.run = status_run,
+    .name = "status",
+    .args = "",
+    .summary = "what the runtime holds and is waiting for",
+    .synopsis = SYN_RUNTIME " --identity ID [--json]",
+    .opts = status_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .run = status_run,
 };

@@ -28,16 +28,15 @@
 #include "lib/topology.h"
 
 static const struct cli_opt run_opts[] = {
-	{ 0, "input", "GUESTPATH=LOCALFILE", "data for an input (default: data/BASENAME)", true,
-	  false },
-	{ 'o', "output", "DIR", "where results go (default: results)", false, false },
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    {0, "input", "GUESTPATH=LOCALFILE", "data for an input (default: data/BASENAME)", true, false},
+    {'o', "output", "DIR", "where results go (default: results)", false, false},
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 enum phase { P_COMPILE, P_SIGN, P_DEPLOY, P_ATTEST, P_PUSH, P_RUN, P_PULL, P_TEARDOWN, P_N };
-static const char *const phase_names[P_N] = { "compile", "sign", "deploy", "attest",
-					       "push",    "run",  "pull",   "teardown" };
+static const char *const phase_names[P_N] = {"compile", "sign", "deploy", "attest",
+					     "push",	"run",	"pull",	  "teardown"};
 
 static double now_s(void)
 {
@@ -49,11 +48,11 @@ static double now_s(void)
 
 struct run {
 	struct cli_ctx *ctx;
-	char *dir;       /* the topology's folder */
-	char *work;      /* private temporary folder for the signed policy */
+	char *dir;  /* the topology's folder */
+	char *work; /* private temporary folder for the signed policy */
 	char policy_path[4200];
 	struct ccctl_policy *policy;
-	char **ids;      /* identity reference per participant */
+	char **ids;		      /* identity reference per participant */
 	struct cli_session *sessions; /* per participant, opened on demand */
 	bool *open;
 	struct ccctl_deployment dep;
@@ -88,7 +87,7 @@ static int find_identities(struct run *r)
 	for (i = 0; i < p->nparticipants; i++) {
 		const char *name = p->participants[i].name;
 		struct ccctl_key *k = NULL;
-		char *cand[2] = { NULL, NULL };
+		char *cand[2] = {NULL, NULL};
 		size_t c;
 
 		cand[0] = malloc(strlen(r->dir) + strlen(name) + 6);
@@ -110,13 +109,14 @@ static int find_identities(struct run *r)
 				free(cand[1]);
 				return rc;
 			}
-			if (!ccctl_ct_equal(ccctl_key_spki_sha256(k), p->participants[i].spki_sha256,
-					    CCCTL_SHA256_LEN)) {
+			if (!ccctl_ct_equal(ccctl_key_spki_sha256(k),
+					    p->participants[i].spki_sha256, CCCTL_SHA256_LEN)) {
 				ccctl_key_free(k);
-				rc = ccctl_err_set(CCCTL_EINVAL,
-						   "identity \"%s\" is not the key the policy lists for "
-						   "\"%s\"",
-						   cand[c], name);
+				rc = ccctl_err_set(
+				    CCCTL_EINVAL,
+				    "identity \"%s\" is not the key the policy lists for "
+				    "\"%s\"",
+				    cand[c], name);
 				free(cand[0]);
 				free(cand[1]);
 				return rc;
@@ -128,10 +128,11 @@ static int find_identities(struct run *r)
 		free(cand[0]);
 		free(cand[1]);
 		if (!r->ids[i])
-			return ccctl_err_set(CCCTL_EINVAL,
-					     "no identity for participant \"%s\": expected %s/ids/%s.key "
-					     "(ccctl run signs and acts for every party)",
-					     name, r->dir, name);
+			return ccctl_err_set(
+			    CCCTL_EINVAL,
+			    "no identity for participant \"%s\": expected %s/ids/%s.key "
+			    "(ccctl run signs and acts for every party)",
+			    name, r->dir, name);
 	}
 	return 0;
 }
@@ -236,7 +237,8 @@ static int check_output_names(const struct ccctl_policy *p)
 		for (k = i + 1; k < p->noutputs; k++) {
 			const char *a = strrchr(p->outputs[i].path, '/');
 			const char *b = strrchr(p->outputs[k].path, '/');
-			if (strcmp(a ? a + 1 : p->outputs[i].path, b ? b + 1 : p->outputs[k].path) == 0)
+			if (strcmp(a ? a + 1 : p->outputs[i].path,
+				   b ? b + 1 : p->outputs[k].path) == 0)
 				return ccctl_err_set(CCCTL_EINVAL,
 						     "outputs \"%s\" and \"%s\" have the same file "
 						     "name: pull them with ccctl pull -o",
@@ -356,7 +358,8 @@ static int run_run(struct cli_ctx *ctx)
 			bool known = false;
 			for (k = 0; eq && k < r.policy->ninputs; k++)
 				if (strlen(r.policy->inputs[k].path) == (size_t)(eq - v[i]) &&
-				    strncmp(r.policy->inputs[k].path, v[i], (size_t)(eq - v[i])) == 0)
+				    strncmp(r.policy->inputs[k].path, v[i], (size_t)(eq - v[i])) ==
+					0)
 					known = true;
 			if (!known) {
 				rc = cli_usage_error(ctx,
@@ -458,11 +461,11 @@ out:
 }
 
 const struct cli_cmd cmd_run = {
-	.name = "run",
-	.args = "TOPOLOGY.yaml",
-	.summary = "the whole flow on one machine (sim): compile, sign, deploy, push, pull",
-	.opts = run_opts,
-	.min_args = 1,
-	.max_args = 1,
-	.run = run_run,
+    .name = "run",
+    .args = "TOPOLOGY.yaml",
+    .summary = "the whole flow on one machine (sim): compile, sign, deploy, push, pull",
+    .opts = run_opts,
+    .min_args = 1,
+    .max_args = 1,
+    .run = run_run,
 };

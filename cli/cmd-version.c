@@ -10,8 +10,8 @@
 #include "cli/build-info.h"
 
 static const struct cli_opt opts[] = {
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static int run(struct cli_ctx *ctx)
@@ -36,11 +36,11 @@ static int run(struct cli_ctx *ctx)
 }
 
 const struct cli_cmd cmd_version = {
-	.name = "version",
-	.args = "",
-	.summary = "print the version and build commit",
-	.opts = opts,
-	.min_args = 0,
-	.max_args = 0,
-	.run = run,
+    .name = "version",
+    .args = "",
+    .summary = "print the version and build commit",
+    .opts = opts,
+    .min_args = 0,
+    .max_args = 0,
+    .run = run,
 };

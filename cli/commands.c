@@ -11,7 +11,7 @@
 
 #include "cli/cli.h"
 
-#define CMD(sym) extern const struct cli_cmd sym
+#define CMD(sym)      extern const struct cli_cmd sym
 #define CMD_WEAK(sym) extern const struct cli_cmd sym __attribute__((weak))
 CMD(cmd_init);
 CMD(cmd_template_list);
@@ -38,11 +38,12 @@ CMD(cmd_version);
 
 /* In the order `ccctl -h` lists them. */
 const struct cli_cmd *const cli_commands[] = {
-	&cmd_init,          &cmd_template_list, &cmd_identity_new,  &cmd_policy_compile,
-	&cmd_policy_sign,   &cmd_policy_verify, &cmd_policy_show,   &cmd_policy_explain,
-	&cmd_image_build,   &cmd_image_measure, &cmd_image_verify,  &cmd_deploy,
-	&cmd_attest,        &cmd_push,          &cmd_pull,          &cmd_status,
-	&cmd_teardown,      &cmd_run,           &cmd_exec,          &cmd_version,
-	NULL,
+    &cmd_init,		 &cmd_template_list,  &cmd_identity_new,
+    &cmd_policy_compile, &cmd_policy_sign,    &cmd_policy_verify,
+    &cmd_policy_show,	 &cmd_policy_explain, &cmd_image_build,
+    &cmd_image_measure,	 &cmd_image_verify,   &cmd_deploy,
+    &cmd_attest,	 &cmd_push,	      &cmd_pull,
+    &cmd_status,	 &cmd_teardown,	      &cmd_run,
+    &cmd_exec,		 &cmd_version,	      NULL,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]) - 1;

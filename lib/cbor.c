@@ -12,7 +12,7 @@
 
 /* Bounds that keep a hostile token's cost small: attestation claim sets
  * have a few dozen entries. */
-#define MAX_MAP_PAIRS 1024
+#define MAX_MAP_PAIRS	1024
 #define MAX_ARRAY_ITEMS 65536
 
 struct dec {

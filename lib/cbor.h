@@ -30,8 +30,8 @@ enum ccctl_cbor_type {
 	CCCTL_CBOR_BYTES,  /* major 2: u.str */
 	CCCTL_CBOR_TEXT,   /* major 3: u.str (UTF-8 validated) */
 	CCCTL_CBOR_ARRAY,  /* major 4: u.arr */
-	CCCTL_CBOR_MAP,    /* major 5: u.map (keys and values interleaved) */
-	CCCTL_CBOR_TAG,    /* major 6: u.tag */
+	CCCTL_CBOR_MAP,	   /* major 5: u.map (keys and values interleaved) */
+	CCCTL_CBOR_TAG,	   /* major 6: u.tag */
 	CCCTL_CBOR_SIMPLE, /* major 7: false (20), true (21), null (22), undefined (23) */
 };
 

@@ -71,7 +71,8 @@ int ccctl_cose_sign1_parse(struct ccctl_cose_sign1 **out, const void *data, size
 	root = s->doc->root;
 	if (root->type == CCCTL_CBOR_TAG) {
 		if (root->u.tag.number != CCCTL_COSE_TAG_SIGN1) {
-			rc = ccctl_err_set(CCCTL_EINVAL, "cose: expected tag 18 (COSE_Sign1), found %llu",
+			rc = ccctl_err_set(CCCTL_EINVAL,
+					   "cose: expected tag 18 (COSE_Sign1), found %llu",
 					   (unsigned long long)root->u.tag.number);
 			goto out;
 		}
@@ -178,8 +179,7 @@ int ccctl_cose_sign1_verify(const struct ccctl_cose_sign1 *s, EVP_PKEY *key)
 		rc = ccctl_err_set(CCCTL_EVERIFY, "cose: key is not on curve %s", curve);
 		goto out;
 	}
-	rc = sig_structure(&tbs, s->protected_bytes, s->protected_len, s->payload,
-			   s->payload_len);
+	rc = sig_structure(&tbs, s->protected_bytes, s->protected_len, s->payload, s->payload_len);
 	if (rc != 0)
 		goto out;
 	sig = ECDSA_SIG_new();
@@ -212,8 +212,8 @@ out:
 	return rc;
 }
 
-int ccctl_cose_sign1_sign(struct ccctl_buf *out, EVP_PKEY *key, const void *payload,
-			  size_t len, bool tagged)
+int ccctl_cose_sign1_sign(struct ccctl_buf *out, EVP_PKEY *key, const void *payload, size_t len,
+			  bool tagged)
 {
 	struct ccctl_buf tbs, prot;
 	const EVP_MD *md = NULL;
@@ -229,9 +229,9 @@ int ccctl_cose_sign1_sign(struct ccctl_buf *out, EVP_PKEY *key, const void *payl
 
 	ccctl_buf_init(&tbs);
 	ccctl_buf_init(&prot);
-	alg = key_curve_is(key, "prime256v1") ? CCCTL_COSE_ALG_ES256
+	alg = key_curve_is(key, "prime256v1")  ? CCCTL_COSE_ALG_ES256
 	      : key_curve_is(key, "secp384r1") ? CCCTL_COSE_ALG_ES384
-						 : 0;
+					       : 0;
 	rc = alg_params(alg, &md, &half, &curve);
 	if (rc != 0)
 		goto out;

@@ -21,8 +21,8 @@
 
 struct ccctl_cose_sign1 {
 	struct ccctl_cbor_doc *doc;
-	bool tagged; /* wrapped in CBOR tag 18 */
-	int64_t alg; /* from the protected header, label 1 */
+	bool tagged;			/* wrapped in CBOR tag 18 */
+	int64_t alg;			/* from the protected header, label 1 */
 	const uint8_t *protected_bytes; /* the serialized protected header (bstr content) */
 	size_t protected_len;
 	const struct ccctl_cbor *unprotected; /* map */
@@ -44,7 +44,7 @@ int ccctl_cose_sign1_verify(const struct ccctl_cose_sign1 *s, EVP_PKEY *key);
 
 /* Sign payload with an EC private key (P-256 -> ES256, P-384 -> ES384),
  * appending the COSE_Sign1 (tagged if tagged) to out. */
-int ccctl_cose_sign1_sign(struct ccctl_buf *out, EVP_PKEY *key, const void *payload,
-			  size_t len, bool tagged);
+int ccctl_cose_sign1_sign(struct ccctl_buf *out, EVP_PKEY *key, const void *payload, size_t len,
+			  bool tagged);
 
 #endif

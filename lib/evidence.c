@@ -89,20 +89,22 @@ int ccctl_evidence_check(const struct ccctl_evidence_claims *claims,
 					     exp, got);
 		}
 		if (!found)
-			return ccctl_err_set(CCCTL_EVERIFY,
-					     "measurement \"%s\" pinned by the policy is missing from "
-					     "the evidence",
-					     m->key);
+			return ccctl_err_set(
+			    CCCTL_EVERIFY,
+			    "measurement \"%s\" pinned by the policy is missing from "
+			    "the evidence",
+			    m->key);
 	}
 	if (!ccctl_ct_equal(claims->report_data, expected_report_data, CCCTL_REPORT_DATA_LEN)) {
 		char exp[2 * CCCTL_REPORT_DATA_LEN + 1], got[2 * CCCTL_REPORT_DATA_LEN + 1];
 
 		ccctl_hex_encode(exp, expected_report_data, CCCTL_REPORT_DATA_LEN);
 		ccctl_hex_encode(got, claims->report_data, CCCTL_REPORT_DATA_LEN);
-		return ccctl_err_set(CCCTL_EVERIFY,
-				     "report_data mismatch (nonce, policy digest or TLS key differ): "
-				     "expected %.16s… (verifier), got %.16s… (evidence)",
-				     exp, got);
+		return ccctl_err_set(
+		    CCCTL_EVERIFY,
+		    "report_data mismatch (nonce, policy digest or TLS key differ): "
+		    "expected %.16s… (verifier), got %.16s… (evidence)",
+		    exp, got);
 	}
 	return 0;
 }
@@ -219,14 +221,16 @@ int ccctl_sim_token_verify(struct ccctl_evidence_claims *claims, const void *tok
 		goto out;
 	if (!c || c->type != CCCTL_CBOR_BYTES || c->u.str.len != sizeof(iid) ||
 	    memcmp(c->u.str.ptr, iid, sizeof(iid)) != 0) {
-		ccctl_err_set(CCCTL_EINVAL, "sim token: instance id does not name the platform key");
+		ccctl_err_set(CCCTL_EINVAL,
+			      "sim token: instance id does not name the platform key");
 		goto out;
 	}
 	sw = ccctl_cbor_map_get_int(doc->root, 2399);
 	if (!sw || sw->type != CCCTL_CBOR_ARRAY || sw->u.arr.n != 1 ||
 	    !text_is(ccctl_cbor_map_get_int(&sw->u.arr.items[0], 1), "ccctl-runtime") ||
 	    !text_is(ccctl_cbor_map_get_int(&sw->u.arr.items[0], 6), "sha-256")) {
-		ccctl_err_set(CCCTL_EINVAL, "sim token: expected one ccctl-runtime sha-256 component");
+		ccctl_err_set(CCCTL_EINVAL,
+			      "sim token: expected one ccctl-runtime sha-256 component");
 		goto out;
 	}
 	m = ccctl_cbor_map_get_int(&sw->u.arr.items[0], 2);

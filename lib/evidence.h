@@ -23,17 +23,17 @@
 #include "crypto.h"
 #include "policy.h"
 
-#define CCCTL_NONCE_LEN 32
+#define CCCTL_NONCE_LEN	      32
 #define CCCTL_REPORT_DATA_LEN 64
 #define CCCTL_MEASUREMENT_MAX 64
 
 /* The claims every backend's evidence yields. */
 struct ccctl_evidence_claims {
-	char backend[16];                             /* "sim", "nitro", "cca" */
-	char profile[128];                            /* the token format's profile string */
-	uint8_t report_data[CCCTL_REPORT_DATA_LEN];   /* challenge / user_data */
+	char backend[16];			    /* "sim", "nitro", "cca" */
+	char profile[128];			    /* the token format's profile string */
+	uint8_t report_data[CCCTL_REPORT_DATA_LEN]; /* challenge / user_data */
 	struct {
-		char key[16];                         /* as in the policy: "sha256", "pcr0", "rim" */
+		char key[16]; /* as in the policy: "sha256", "pcr0", "rim" */
 		uint8_t value[CCCTL_MEASUREMENT_MAX];
 		size_t len;
 	} measurements[4];

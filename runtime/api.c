@@ -119,8 +119,7 @@ static bool read_upload(struct rt_conn *c, const struct rt_http_request *req, ui
 			      got);
 		return false;
 	}
-	if (req->expect_continue &&
-	    rt_conn_write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) != 0)
+	if (req->expect_continue && rt_conn_write(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) != 0)
 		return false;
 	*data = malloc(req->content_length ? (size_t)req->content_length : 1);
 	if (!*data) {
@@ -147,8 +146,8 @@ static void discard(uint8_t *data, size_t len)
 
 /* Compare an upload with the SHA-256 the policy pins; on a mismatch the
  * upload is wiped and 409 names both digests. */
-static bool pinned_hash_ok(struct rt_conn *c, const uint8_t want[CCCTL_SHA256_LEN],
-			   uint8_t *data, size_t len, const char *message)
+static bool pinned_hash_ok(struct rt_conn *c, const uint8_t want[CCCTL_SHA256_LEN], uint8_t *data,
+			   size_t len, const char *message)
 {
 	uint8_t d[CCCTL_SHA256_LEN];
 	char exp[72] = "sha256:", got[72] = "sha256:";
@@ -258,8 +257,8 @@ static bool put_file(struct rt_conn *c, const struct rt_http_request *req, const
 		return false;
 	}
 	if (strcmp(in->from, who(c)) != 0) {
-		rt_conn_error(c, 403, "forbidden", "only the input's writer may upload it", in->from,
-			      who(c));
+		rt_conn_error(c, 403, "forbidden", "only the input's writer may upload it",
+			      in->from, who(c));
 		return false;
 	}
 	if (!gate_upload(c))
@@ -325,8 +324,8 @@ static bool get_file(struct rt_conn *c, const char *path)
 	if (st->run == RT_RUN_PENDING) {
 		if (missing_list(st, missing, sizeof(missing)) > 0) {
 			pthread_mutex_unlock(&st->lock);
-			rt_conn_error(c, 409, "missing_inputs", "the run is waiting for inputs", NULL,
-				      missing);
+			rt_conn_error(c, 409, "missing_inputs", "the run is waiting for inputs",
+				      NULL, missing);
 			return true;
 		}
 		st->run = RT_RUN_RUNNING;
@@ -371,7 +370,7 @@ static struct ccctl_json *names_array(const struct rt_state *st, bool programs, 
 		if (b->present != present)
 			continue;
 		if (ccctl_json_array_push(a, ccctl_json_new_string(programs ? p->programs[i].name
-									 : p->inputs[i].path)) !=
+									    : p->inputs[i].path)) !=
 		    0) {
 			ccctl_json_free(a);
 			return NULL;
@@ -384,7 +383,7 @@ static bool get_status(struct rt_conn *c)
 {
 	struct rt_state *st = c->st;
 	struct ccctl_json *doc = ccctl_json_new_object(), *prog, *in;
-	static const char *const runs[] = { "pending", "running", "done", "failed" };
+	static const char *const runs[] = {"pending", "running", "done", "failed"};
 	char digest[72];
 	int rc = 0;
 
@@ -435,9 +434,9 @@ static bool post_shutdown(struct rt_conn *c)
 	for (i = 0; all_read && i < p->noutputs; i++) {
 		for (k = 0; k < p->outputs[i].nto; k++) {
 			const struct ccctl_policy_participant *r =
-				ccctl_policy_find_participant(p, p->outputs[i].to[k]);
-			if (!r || !st->reader_got[i * p->nparticipants +
-						  (size_t)(r - p->participants)])
+			    ccctl_policy_find_participant(p, p->outputs[i].to[k]);
+			if (!r ||
+			    !st->reader_got[i * p->nparticipants + (size_t)(r - p->participants)])
 				all_read = false;
 		}
 	}

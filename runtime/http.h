@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RT_HTTP_MAX_HEAD 16384
+#define RT_HTTP_MAX_HEAD    16384
 #define RT_HTTP_MAX_HEADERS 64
-#define RT_HTTP_MAX_PATH 4096
-#define RT_HTTP_MAX_QUERY 1024
+#define RT_HTTP_MAX_PATH    4096
+#define RT_HTTP_MAX_QUERY   1024
 
 enum rt_http_method { RT_HTTP_GET, RT_HTTP_PUT, RT_HTTP_POST };
 
@@ -26,7 +26,7 @@ struct rt_http_request {
 	bool has_content_length;
 	uint64_t content_length;
 	bool expect_continue; /* "Expect: 100-continue" */
-	bool close;           /* "Connection: close" */
+	bool close;	      /* "Connection: close" */
 	size_t head_len;      /* bytes of request line + headers + blank line */
 };
 

@@ -29,7 +29,7 @@
 #include "runtime/rt.h"
 #include "runtime/server.h"
 
-static const struct rt_backend *const backends[] = { &rt_backend_sim, NULL };
+static const struct rt_backend *const backends[] = {&rt_backend_sim, NULL};
 
 static void usage(FILE *f)
 {
@@ -126,8 +126,7 @@ static int state_init(struct rt_state *st, const char *policy_path)
 	st->outputs = calloc(p->noutputs + 1, sizeof(*st->outputs));
 	st->reader_got = calloc(p->noutputs * np + 1, sizeof(*st->reader_got));
 	st->asked_shutdown = calloc(np + 1, sizeof(*st->asked_shutdown));
-	if (!st->programs || !st->inputs || !st->outputs || !st->reader_got ||
-	    !st->asked_shutdown)
+	if (!st->programs || !st->inputs || !st->outputs || !st->reader_got || !st->asked_shutdown)
 		return ccctl_err_nomem();
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->changed, NULL);
@@ -137,13 +136,13 @@ static int state_init(struct rt_state *st, const char *policy_path)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "backend", required_argument, NULL, 'b' },
-		{ "backend-arg", required_argument, NULL, 'a' },
-		{ "no-sandbox", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"policy", required_argument, NULL, 'p'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"backend-arg", required_argument, NULL, 'a'},
+	    {"no-sandbox", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *policy = NULL, *listen_spec = NULL, *backend = "sim", *barg = NULL;
 	static struct rt_state st;
@@ -155,13 +154,27 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': policy = optarg; break;
-		case 'l': listen_spec = optarg; break;
-		case 'b': backend = optarg; break;
-		case 'a': barg = optarg; break;
-		case 'n': sandbox = false; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'p':
+			policy = optarg;
+			break;
+		case 'l':
+			listen_spec = optarg;
+			break;
+		case 'b':
+			backend = optarg;
+			break;
+		case 'a':
+			barg = optarg;
+			break;
+		case 'n':
+			sandbox = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!policy || !listen_spec || optind != argc) {

@@ -23,7 +23,7 @@
 #include "lib/policy.h"
 
 #define RT_MAX_CONNECTIONS 128
-#define RT_IO_TIMEOUT_S 15   /* a peer silent this long is dropped */
+#define RT_IO_TIMEOUT_S	   15 /* a peer silent this long is dropped */
 #define RT_HEAD_DEADLINE_S 30 /* a request head must be complete by then */
 
 /* The guest face of a backend: obtain evidence for report_data from inside
@@ -34,8 +34,8 @@ struct rt_backend {
 	 * open devices.  arg is the backend's --backend-arg (may be NULL). */
 	int (*init)(const struct rt_backend *b, const char *arg,
 		    const uint8_t measurement[CCCTL_SHA256_LEN]);
-	int (*evidence)(const struct rt_backend *b, const uint8_t report_data[CCCTL_REPORT_DATA_LEN],
-			struct ccctl_buf *token);
+	int (*evidence)(const struct rt_backend *b,
+			const uint8_t report_data[CCCTL_REPORT_DATA_LEN], struct ccctl_buf *token);
 };
 
 extern const struct rt_backend rt_backend_sim;
@@ -56,7 +56,7 @@ struct rt_state {
 
 	/* Fixed at start-up. */
 	struct ccctl_buf signed_policy; /* the envelope as given */
-	struct ccctl_consent *consent;  /* owns the parsed policy */
+	struct ccctl_consent *consent;	/* owns the parsed policy */
 	const struct ccctl_policy *policy;
 	bool consent_ok;
 	char consent_msg[512]; /* why consent is incomplete */
@@ -66,10 +66,10 @@ struct rt_state {
 
 	/* The collaboration. */
 	struct rt_blob *programs; /* parallel to policy->programs */
-	struct rt_blob *inputs;   /* parallel to policy->inputs */
+	struct rt_blob *inputs;	  /* parallel to policy->inputs */
 	struct rt_blob *outputs;  /* parallel to policy->outputs */
-	bool *reader_got;         /* [noutputs * nparticipants]: reader has pulled output */
-	bool *asked_shutdown;     /* per participant */
+	bool *reader_got;	  /* [noutputs * nparticipants]: reader has pulled output */
+	bool *asked_shutdown;	  /* per participant */
 	enum rt_run_state run;
 	char run_error[512];
 	bool stopping;
@@ -93,8 +93,8 @@ bool rt_api_handle(struct rt_conn *c, const struct rt_http_request *req);
 /* I/O helpers for handlers (server.c). */
 int rt_conn_read_body(struct rt_conn *c, uint8_t *dst, size_t len);
 int rt_conn_write(struct rt_conn *c, const void *data, size_t len);
-int rt_conn_respond(struct rt_conn *c, int status, const char *ctype, const void *body,
-		    size_t len, const char *extra_headers);
+int rt_conn_respond(struct rt_conn *c, int status, const char *ctype, const void *body, size_t len,
+		    const char *extra_headers);
 /* {"error":{"code":..,"message":..}} with optional expected/actual. */
 int rt_conn_error(struct rt_conn *c, int status, const char *code, const char *message,
 		  const char *expected, const char *actual);

@@ -38,7 +38,7 @@
 struct folder {
 	char path[RT_HTTP_MAX_PATH]; /* "/input", no trailing '/' */
 	bool writable;
-	bool given;       /* handed to the rt_wasi, which frees it */
+	bool given;	  /* handed to the rt_wasi, which frees it */
 	struct rt_fs *fs; /* still readable after the run for the results */
 };
 
@@ -94,8 +94,7 @@ static struct folder *add_folder(struct folder *f, size_t *n, const char *rule, 
 }
 
 /* The folder an absolute path lies in (longest match), or NULL. */
-static struct folder *folder_for(struct folder *f, size_t n, const char *path,
-				 const char **rel)
+static struct folder *folder_for(struct folder *f, size_t n, const char *path, const char **rel)
 {
 	struct folder *best = NULL;
 	size_t i, blen = 0;
@@ -179,8 +178,8 @@ static int run_one(struct rt_state *st, size_t pi, char *err, size_t errlen)
 		if (!add_folder(folders, &nf, g->writes[i], true))
 			goto toomany;
 	for (i = 0; i < nf; i++) {
-		struct rt_fs_mem_limits ml = { p->limits.max_input, p->limits.max_input * 4,
-					       RT_FS_MEM_DEFAULT_NODES };
+		struct rt_fs_mem_limits ml = {p->limits.max_input, p->limits.max_input * 4,
+					      RT_FS_MEM_DEFAULT_NODES};
 		if (rt_fs_mem_new(&folders[i].fs, &ml) != 0) {
 			snprintf(err, errlen, "out of memory");
 			goto out;

@@ -135,8 +135,8 @@ int rt_conn_write(struct rt_conn *c, const void *data, size_t len)
 	return 0;
 }
 
-int rt_conn_respond(struct rt_conn *c, int status, const char *ctype, const void *body,
-		    size_t len, const char *extra_headers)
+int rt_conn_respond(struct rt_conn *c, int status, const char *ctype, const void *body, size_t len,
+		    const char *extra_headers)
 {
 	char head[1024];
 	int n;
@@ -144,7 +144,8 @@ int rt_conn_respond(struct rt_conn *c, int status, const char *ctype, const void
 	n = snprintf(head, sizeof(head),
 		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
 		     "Cache-Control: no-store\r\n%s\r\n",
-		     status, rt_http_reason(status), ctype, len, extra_headers ? extra_headers : "");
+		     status, rt_http_reason(status), ctype, len,
+		     extra_headers ? extra_headers : "");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return -1;
 	if (rt_conn_write(c, head, (size_t)n) != 0)
@@ -176,8 +177,8 @@ int rt_conn_read_body(struct rt_conn *c, uint8_t *dst, size_t len)
 static void respond_parse_error(struct rt_conn *c, int status, const char *why)
 {
 	char body[512];
-	int n = snprintf(body, sizeof(body), "{\"error\":{\"code\":\"malformed\",\"message\":\"%s\"}}",
-			 why);
+	int n = snprintf(body, sizeof(body),
+			 "{\"error\":{\"code\":\"malformed\",\"message\":\"%s\"}}", why);
 
 	if (n > 0 && (size_t)n < sizeof(body))
 		rt_conn_respond(c, status, "application/json", body, (size_t)n,
@@ -206,7 +207,8 @@ static void *conn_main(void *arg)
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			if (now.tv_sec - start.tv_sec > RT_HEAD_DEADLINE_S)
 				goto out;
-			int n = SSL_read(c->ssl, c->buf + c->len, (int)(sizeof(c->buf) - 1 - c->len));
+			int n =
+			    SSL_read(c->ssl, c->buf + c->len, (int)(sizeof(c->buf) - 1 - c->len));
 			if (n <= 0)
 				goto out;
 			c->len += (size_t)n;
@@ -235,14 +237,14 @@ out:
 
 int rt_serve(struct rt_state *st, SSL_CTX *ctx, int lfd)
 {
-	struct timeval tv = { RT_IO_TIMEOUT_S, 0 };
+	struct timeval tv = {RT_IO_TIMEOUT_S, 0};
 	pthread_attr_t attr;
 	int one = 1;
 
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	for (;;) {
-		struct pollfd pfd = { lfd, POLLIN, 0 };
+		struct pollfd pfd = {lfd, POLLIN, 0};
 		struct rt_conn *c;
 		pthread_t t;
 		bool stop;

@@ -36,7 +36,8 @@ static int sim_init(const struct rt_backend *b, const char *arg,
 	if (!platform_key)
 		return ccctl_err_openssl(CCCTL_EINVAL, "sim platform key");
 	if (EVP_PKEY_get_base_id(platform_key) != EVP_PKEY_EC)
-		return ccctl_err_set(CCCTL_EINVAL, "sim platform key \"%s\" is not a P-256 key", arg);
+		return ccctl_err_set(CCCTL_EINVAL, "sim platform key \"%s\" is not a P-256 key",
+				     arg);
 	memcpy(runtime_measurement, measurement, CCCTL_SHA256_LEN);
 	return 0;
 }
@@ -48,7 +49,7 @@ static int sim_evidence(const struct rt_backend *b,
 }
 
 const struct rt_backend rt_backend_sim = {
-	.name = "sim",
-	.init = sim_init,
-	.evidence = sim_evidence,
+    .name = "sim",
+    .init = sim_init,
+    .evidence = sim_evidence,
 };

@@ -112,7 +112,7 @@ static int sim_deploy(const struct ccctl_backend_opts *o, const char *policy_pat
 		      struct ccctl_deployment *d)
 {
 	char key[4200], line[512], errpath[4300];
-	int out[2] = { -1, -1 }, errfd = -1, rc;
+	int out[2] = {-1, -1}, errfd = -1, rc;
 	size_t n = 0;
 	pid_t pid;
 
@@ -209,7 +209,7 @@ static int sim_teardown(const struct ccctl_backend_opts *o, const struct ccctl_d
 	if (kill(d->pid, SIGTERM) != 0)
 		return errno == ESRCH ? 0 : ccctl_err_errno(CCCTL_EFAIL, "stopping the runtime");
 	for (i = 0; i < 50; i++) {
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		struct timespec ts = {0, 20 * 1000 * 1000};
 		waitpid(d->pid, NULL, WNOHANG);
 		if (kill(d->pid, 0) != 0)
 			return 0;
@@ -221,16 +221,16 @@ static int sim_teardown(const struct ccctl_backend_opts *o, const struct ccctl_d
 }
 
 const struct ccctl_backend_host ccctl_backend_sim = {
-	.name = "sim",
-	.simulated = true,
-	.deploy = sim_deploy,
-	.teardown = sim_teardown,
-	.verify = sim_verify,
+    .name = "sim",
+    .simulated = true,
+    .deploy = sim_deploy,
+    .teardown = sim_teardown,
+    .verify = sim_verify,
 };
 
 const struct ccctl_backend_host *ccctl_backend_find(const char *name)
 {
-	static const struct ccctl_backend_host *const all[] = { &ccctl_backend_sim, NULL };
+	static const struct ccctl_backend_host *const all[] = {&ccctl_backend_sim, NULL};
 	size_t i;
 
 	for (i = 0; all[i]; i++)

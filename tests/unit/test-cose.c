@@ -40,11 +40,20 @@ static void test_cbor_encode_rfc8949(void **state)
 		int64_t v;
 		const char *hex;
 	} ints[] = {
-		{ 0, "00" },         { 1, "01" },           { 10, "0a" },
-		{ 23, "17" },        { 24, "1818" },        { 25, "1819" },
-		{ 100, "1864" },     { 1000, "1903e8" },    { 1000000, "1a000f4240" },
-		{ 1000000000000, "1b000000e8d4a51000" },    { -1, "20" },
-		{ -10, "29" },       { -100, "3863" },      { -1000, "3903e7" },
+	    {0, "00"},
+	    {1, "01"},
+	    {10, "0a"},
+	    {23, "17"},
+	    {24, "1818"},
+	    {25, "1819"},
+	    {100, "1864"},
+	    {1000, "1903e8"},
+	    {1000000, "1a000f4240"},
+	    {1000000000000, "1b000000e8d4a51000"},
+	    {-1, "20"},
+	    {-10, "29"},
+	    {-100, "3863"},
+	    {-1000, "3903e7"},
 	};
 	struct ccctl_buf b;
 	size_t i;
@@ -120,8 +129,10 @@ static void test_cbor_decode(void **state)
 	/* Rejected: truncated, trailing, indefinite, float, duplicate key,
 	 * string longer than input, bad UTF-8, absurd array length. */
 	static const char *bad[] = {
-		"",       "19",     "0101",     "9f01ff", "f93c00", "a2616101616102",
-		"5aff000000", "62c328", "9bffffffffffffffff", "a1",
+	    "",		  "19",	    "0101",
+	    "9f01ff",	  "f93c00", "a2616101616102",
+	    "5aff000000", "62c328", "9bffffffffffffffff",
+	    "a1",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		doc = NULL;
@@ -214,7 +225,7 @@ static void test_cose_psa_vector(void **state)
 		assert_int_equal(m->u.str.len, 32);
 		ccctl_hex_encode(hex, m->u.str.ptr, 32);
 		assert_string_equal(
-			hex, "96a2ec56c65120a60ce3a53ef8d2082233772aacd5b17935a92be12ac577f685");
+		    hex, "96a2ec56c65120a60ce3a53ef8d2082233772aacd5b17935a92be12ac577f685");
 	}
 	ccctl_cbor_doc_free(claims);
 	ccctl_cose_sign1_free(s);
@@ -277,10 +288,10 @@ static void test_cose_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cbor_encode_rfc8949),
-		cmocka_unit_test(test_cbor_decode),
-		cmocka_unit_test(test_cose_psa_vector),
-		cmocka_unit_test(test_cose_roundtrip),
+	    cmocka_unit_test(test_cbor_encode_rfc8949),
+	    cmocka_unit_test(test_cbor_decode),
+	    cmocka_unit_test(test_cose_psa_vector),
+	    cmocka_unit_test(test_cose_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

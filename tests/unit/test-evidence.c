@@ -31,14 +31,16 @@ static void test_report_data(void **state)
 	memset(k, 0x5a, sizeof(k));
 	ccctl_evidence_report_data(out, nonce, d, k);
 	ccctl_hex_encode(hex, out, sizeof(out));
-	assert_string_equal(hex, "21bc496d45c9c9f6ef6814d1789aa4ef4cafb2a6929cf04a2e37ab6b1b558b63"
-				 "05cc528c41011813abc28e9c701a3c30f0972d659675a067ef9e59ce096e6607");
+	assert_string_equal(hex,
+			    "21bc496d45c9c9f6ef6814d1789aa4ef4cafb2a6929cf04a2e37ab6b1b558b63"
+			    "05cc528c41011813abc28e9c701a3c30f0972d659675a067ef9e59ce096e6607");
 	/* Every input matters. */
 	nonce[31] ^= 1;
 	ccctl_evidence_report_data(out, nonce, d, k);
 	ccctl_hex_encode(hex, out, sizeof(out));
-	assert_string_not_equal(hex, "21bc496d45c9c9f6ef6814d1789aa4ef4cafb2a6929cf04a2e37ab6b1b558b63"
-				     "05cc528c41011813abc28e9c701a3c30f0972d659675a067ef9e59ce096e6607");
+	assert_string_not_equal(hex,
+				"21bc496d45c9c9f6ef6814d1789aa4ef4cafb2a6929cf04a2e37ab6b1b558b63"
+				"05cc528c41011813abc28e9c701a3c30f0972d659675a067ef9e59ce096e6607");
 }
 
 /* A policy with only what the check reads: one sim backend. */
@@ -113,8 +115,8 @@ static void test_sim_token(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_report_data),
-		cmocka_unit_test(test_sim_token),
+	    cmocka_unit_test(test_report_data),
+	    cmocka_unit_test(test_sim_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,27 +64,26 @@ static void test_rejected(void **state)
 		const char *req;
 		int status;
 	} cases[] = {
-		{ "GET / HTTP/1.1\r\n\r\n", -400 },                               /* no Host */
-		{ "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", -400 },          /* two Hosts */
-		{ "GET / HTTP/1.0\r\nHost: x\r\n\r\n", -505 },
-		{ "GET / HTTP/2.0\r\nHost: x\r\n\r\n", -400 },
-		{ "get / HTTP/1.1\r\nHost: x\r\n\r\n", -405 },
-		{ "DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", -405 },
-		{ "PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", -501 },
-		{ "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n",
-		  -400 },
-		{ "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", -400 },
-		{ "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999\r\n\r\n", -400 },
-		{ "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", -400 },
-		{ "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", -400 },
-		{ "GET / HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n", -400 },
-		{ "GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", -400 },
-		{ "GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n", -400 },
-		{ "GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n", -400 },
-		{ "GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", -400 },
-		{ "GET / HTTP/1.1\nHost: x\r\n\r\n", -400 },                        /* bare LF */
-		{ "GET / HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n", -400 },
-		{ "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", -400 },
+	    {"GET / HTTP/1.1\r\n\r\n", -400},			    /* no Host */
+	    {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", -400}, /* two Hosts */
+	    {"GET / HTTP/1.0\r\nHost: x\r\n\r\n", -505},
+	    {"GET / HTTP/2.0\r\nHost: x\r\n\r\n", -400},
+	    {"get / HTTP/1.1\r\nHost: x\r\n\r\n", -405},
+	    {"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", -405},
+	    {"PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", -501},
+	    {"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", -400},
+	    {"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", -400},
+	    {"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999\r\n\r\n", -400},
+	    {"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", -400},
+	    {"GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", -400},
+	    {"GET / HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n", -400},
+	    {"GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", -400},
+	    {"GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n", -400},
+	    {"GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n", -400},
+	    {"GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", -400},
+	    {"GET / HTTP/1.1\nHost: x\r\n\r\n", -400}, /* bare LF */
+	    {"GET / HTTP/1.1\r\nHost: x\r\nExpect: something\r\n\r\n", -400},
+	    {"GET  / HTTP/1.1\r\nHost: x\r\n\r\n", -400},
 	};
 	struct rt_http_request r;
 
@@ -132,10 +131,10 @@ static void test_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_incomplete),
-		cmocka_unit_test(test_rejected),
-		cmocka_unit_test(test_bounds),
+	    cmocka_unit_test(test_valid),
+	    cmocka_unit_test(test_incomplete),
+	    cmocka_unit_test(test_rejected),
+	    cmocka_unit_test(test_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
