@@ -68,6 +68,14 @@ for c in $cmds; do
 		fail "$page: SYNOPSIS lacks '$usage'"
 		sed 's/^/  synopsis: /' "$T/syn"
 	fi
+	# The page names every long option the help lists (the usage line
+	# shows only the short form of options that have one).
+	MANWIDTH=1000 "$MANDOC" -Tascii -O width=1000 "$man/$page" | sed "s/.$bs//g" >"$T/page"
+	for o in $(sed -n 's/^ *\(-., \)\{0,1\}\(--[a-z0-9-]*\).*/\2/p' "$T/usage" | tr '\n' ' '); do
+		case $o in --help | --quiet | --verbose) continue ;; esac
+		CHECKS=$((CHECKS + 1))
+		grep -qF -- "$o" "$T/page" || fail "$page does not describe $o of 'ccctl $c'"
+	done
 	# The main page lists the command.
 	CHECKS=$((CHECKS + 1))
 	grep -qx "\.It Cm $c" "$man/ccctl.1" || fail "ccctl.1 does not list '$c' (.It Cm $c)"
