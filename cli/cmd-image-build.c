@@ -29,34 +29,32 @@
 #define DEFAULT_OUTDIR "build/image"
 
 static const struct cli_opt build_opts[] = {
-	{ 0, "backend", "B", "the image's backend: sim or nitro", false, true },
-	{ 0, "source", "DIR", "build this folder (with --rev: that revision of its repository)",
-	  false, false },
-	{ 0, "git", "URL", "build a revision of this repository (URL or path)", false, false },
-	{ 0, "rev", "REV", "the revision to build (default HEAD)", false, false },
-	{ 0, "kernel", "FILE", "nitro: the kernel image to put in the EIF", false, false },
-	{ 'o', "output", "DIR", "where the image goes (default " DEFAULT_OUTDIR ")", false,
-	  false },
-	{ 0, "identity", "ID", "also write provenance.dsse.json signed by this identity", false,
-	  false },
-	{ 0, "jobs", "N", "compilers run at once (default: the number of CPUs)", false, false },
-	{ 0, "keep", NULL, "keep the temporary work folder and print its path", false, false },
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    {0, "backend", "B", "the image's backend: sim or nitro", false, true},
+    {0, "source", "DIR", "build this folder (with --rev: that revision of its repository)", false,
+     false},
+    {0, "git", "URL", "build a revision of this repository (URL or path)", false, false},
+    {0, "rev", "REV", "the revision to build (default HEAD)", false, false},
+    {0, "kernel", "FILE", "nitro: the kernel image to put in the EIF", false, false},
+    {'o', "output", "DIR", "where the image goes (default " DEFAULT_OUTDIR ")", false, false},
+    {0, "identity", "ID", "also write provenance.dsse.json signed by this identity", false, false},
+    {0, "jobs", "N", "compilers run at once (default: the number of CPUs)", false, false},
+    {0, "keep", NULL, "keep the temporary work folder and print its path", false, false},
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static const struct cli_opt verify_opts[] = {
-	{ 0, "backend", "B", "the image's backend: sim or nitro", false, true },
-	{ 0, "source", "DIR", "the repository holding the revision (a work tree)", false, false },
-	{ 0, "git", "URL", "the repository holding the revision (URL or path)", false, false },
-	{ 0, "rev", "REV", "the revision to rebuild", false, true },
-	{ 0, "expect", "FILE", "the measurements.json to reproduce", false, true },
-	{ 0, "kernel", "FILE", "nitro: the kernel image the expected EIF holds", false, false },
-	{ 'o', "output", "DIR", "keep the rebuilt image here (default: a temporary folder)",
-	  false, false },
-	{ 0, "jobs", "N", "compilers run at once (default: the number of CPUs)", false, false },
-	CLI_OPT_JSON,
-	CLI_OPT_END,
+    {0, "backend", "B", "the image's backend: sim or nitro", false, true},
+    {0, "source", "DIR", "the repository holding the revision (a work tree)", false, false},
+    {0, "git", "URL", "the repository holding the revision (URL or path)", false, false},
+    {0, "rev", "REV", "the revision to rebuild", false, true},
+    {0, "expect", "FILE", "the measurements.json to reproduce", false, true},
+    {0, "kernel", "FILE", "nitro: the kernel image the expected EIF holds", false, false},
+    {'o', "output", "DIR", "keep the rebuilt image here (default: a temporary folder)", false,
+     false},
+    {0, "jobs", "N", "compilers run at once (default: the number of CPUs)", false, false},
+    CLI_OPT_JSON,
+    CLI_OPT_END,
 };
 
 static void on_progress(void *arg, const char *msg)
@@ -130,14 +128,14 @@ static int result_json(struct ccctl_json **out, const struct ccctl_imgbuild_opts
 	*out = NULL;
 	if (!doc)
 		return ccctl_err_nomem();
-	if ((rc = ccctl_json_object_set_string(doc, "backend", o->backend == CCCTL_IMGBUILD_NITRO
-								       ? "nitro"
-								       : "sim")) ||
+	if ((rc = ccctl_json_object_set_string(
+		 doc, "backend", o->backend == CCCTL_IMGBUILD_NITRO ? "nitro" : "sim")) ||
 	    (rc = ccctl_json_object_set_string(doc, "image", r->image)) ||
 	    (rc = set_hex(doc, "sha256", r->image_sha256, CCCTL_SHA256_LEN)) ||
 	    (rc = ccctl_json_object_set_string(doc, "measurementsFile", r->measurements)) ||
 	    (rc = ccctl_json_object_set_string(doc, "provenance", r->provenance)) ||
-	    (rc = ccctl_json_object_set_string(doc, "linkage", r->is_static ? "static" : "dynamic")) ||
+	    (rc = ccctl_json_object_set_string(doc, "linkage",
+					       r->is_static ? "static" : "dynamic")) ||
 	    (rc = ccctl_json_object_set_bool(doc, "dirty", r->dirty)) ||
 	    (rc = ccctl_json_object_set_int(doc, "sourceDateEpoch", r->source_date_epoch)))
 		goto out;
@@ -305,12 +303,14 @@ static int run_verify(struct cli_ctx *ctx)
 		ccctl_err_clear();
 	if (tmp)
 		cli_info(ctx, "the rebuilt image is kept in %s", tmp);
-	if (access("/usr/bin/diffoscope", X_OK) == 0 || access("/usr/local/bin/diffoscope", X_OK) == 0)
+	if (access("/usr/bin/diffoscope", X_OK) == 0 ||
+	    access("/usr/local/bin/diffoscope", X_OK) == 0)
 		cli_info(ctx, "for a byte-level report: diffoscope %s/%s %s", expect_dir,
 			 nitro ? CCCTL_IMGBUILD_NITRO_IMAGE : CCCTL_IMGBUILD_SIM_IMAGE, res.image);
 	else
-		cli_info(ctx, "for a byte-level report install diffoscope and compare the expected "
-			      "image with %s",
+		cli_info(ctx,
+			 "for a byte-level report install diffoscope and compare the expected "
+			 "image with %s",
 			 res.image);
 	if (tmp) {
 		free(tmp); /* kept on purpose */
@@ -333,25 +333,25 @@ out:
 }
 
 const struct cli_cmd cmd_image_build = {
-	.name = "image build",
-	.args = "",
-	.summary = "build the runtime image reproducibly, with measurements and provenance",
-	.synopsis = "--backend B (--source DIR | --git URL) [--rev REV] [--kernel FILE] [-o DIR] "
-		    "[--identity ID] [--jobs N] [--keep] [--json]",
-	.opts = build_opts,
-	.min_args = 0,
-	.max_args = 0,
-	.run = run_build,
+    .name = "image build",
+    .args = "",
+    .summary = "build the runtime image reproducibly, with measurements and provenance",
+    .synopsis = "--backend B (--source DIR | --git URL) [--rev REV] [--kernel FILE] [-o DIR] "
+		"[--identity ID] [--jobs N] [--keep] [--json]",
+    .opts = build_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .run = run_build,
 };
 
 const struct cli_cmd cmd_image_verify = {
-	.name = "image verify",
-	.args = "",
-	.summary = "rebuild the runtime image and compare it with expected measurements",
-	.synopsis = "--backend B (--source DIR | --git URL) --rev REV --expect FILE "
-		    "[--kernel FILE] [-o DIR] [--jobs N] [--json]",
-	.opts = verify_opts,
-	.min_args = 0,
-	.max_args = 0,
-	.run = run_verify,
+    .name = "image verify",
+    .args = "",
+    .summary = "rebuild the runtime image and compare it with expected measurements",
+    .synopsis = "--backend B (--source DIR | --git URL) --rev REV --expect FILE "
+		"[--kernel FILE] [-o DIR] [--jobs N] [--json]",
+    .opts = verify_opts,
+    .min_args = 0,
+    .max_args = 0,
+    .run = run_verify,
 };

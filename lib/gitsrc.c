@@ -176,8 +176,8 @@ static int write_all(int fd, const void *data, size_t len, const char *name)
 	return 0;
 }
 
-static int export_blob(struct export_state *st, const git_tree_entry *te, int dfd,
-		       const char *name, git_filemode_t mode)
+static int export_blob(struct export_state *st, const git_tree_entry *te, int dfd, const char *name,
+		       git_filemode_t mode)
 {
 	git_blob *blob = NULL;
 	const void *data;

@@ -26,13 +26,13 @@
 
 /* What a source is (embedded: _init / _release). */
 struct ccctl_gitsrc {
-	bool has_commit;      /* commit and commit_time are valid */
-	char commit[41];      /* full lowercase hex id */
-	int64_t commit_time;  /* committer time, seconds since the epoch */
-	bool dirty;           /* status only: the work tree differs from commit */
-	size_t ndirty;        /* status only: how many paths differ */
-	char *first_dirty;    /* status only: one of them (owned), for messages */
-	size_t nfiles;        /* export only: files and symlinks written */
+	bool has_commit;     /* commit and commit_time are valid */
+	char commit[41];     /* full lowercase hex id */
+	int64_t commit_time; /* committer time, seconds since the epoch */
+	bool dirty;	     /* status only: the work tree differs from commit */
+	size_t ndirty;	     /* status only: how many paths differ */
+	char *first_dirty;   /* status only: one of them (owned), for messages */
+	size_t nfiles;	     /* export only: files and symlinks written */
 };
 
 void ccctl_gitsrc_init(struct ccctl_gitsrc *s);

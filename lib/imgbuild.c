@@ -114,7 +114,7 @@ struct work {
 };
 
 static void progress(const struct work *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void progress(const struct work *w, const char *fmt, ...)
 {
 	char msg[512];
@@ -243,8 +243,7 @@ static char *next_log(struct work *w, const char *tag)
 
 /* Run argv in cwd and wait; 0 or CCCTL_EFAIL naming what. *logout gets
  * the log path when not NULL (caller frees). */
-static int run(struct work *w, char *const argv[], const char *cwd, const char *what,
-	       char **logout)
+static int run(struct work *w, char *const argv[], const char *cwd, const char *what, char **logout)
 {
 	char *logpath = next_log(w, "run");
 	pid_t pid;
@@ -490,8 +489,7 @@ static int am_line(struct am *am, const char *src, char *line, unsigned depth, u
 	return am_assign(am, s, nlen, trim(eq + 1), append, *cond > 0);
 }
 
-static int am_parse(struct am *am, const char *src, const char *rel, unsigned depth,
-		    unsigned *cond)
+static int am_parse(struct am *am, const char *src, const char *rel, unsigned depth, unsigned *cond)
 {
 	struct ccctl_buf data, line;
 	char *path = NULL;
@@ -539,8 +537,8 @@ out:
 static const struct {
 	const char *name, *value;
 } am_fixed[] = {
-	{ "CRYPTO_LIBS", "-lssl -lcrypto" },
-	{ "SECCOMP_LIBS", "-lseccomp" },
+    {"CRYPTO_LIBS", "-lssl -lcrypto"},
+    {"SECCOMP_LIBS", "-lseccomp"},
 };
 
 /* Expand $(VAR) and ${VAR} in s into out; a conditional variable is an
@@ -595,8 +593,9 @@ static int am_words(const struct am *am, struct strv *out, const char *name)
 	int rc;
 
 	if (!v)
-		return ccctl_err_set(CCCTL_EINVAL, "sources: \"%s\" is not set in Makefile.am or "
-						   "its fragments",
+		return ccctl_err_set(CCCTL_EINVAL,
+				     "sources: \"%s\" is not set in Makefile.am or "
+				     "its fragments",
 				     name);
 	if (v->cond)
 		return ccctl_err_set(CCCTL_EINVAL, "sources: \"%s\" is set conditionally", name);
@@ -671,8 +670,8 @@ static int plan_units(struct plan *p, struct work *w, const struct strv *words, 
 		if (len > 2 && strcmp(f + len - 2, ".h") == 0)
 			continue;
 		if (len < 3 || strcmp(f + len - 2, ".c") != 0 || !safe_relpath(f))
-			return ccctl_err_set(CCCTL_EINVAL,
-					     "sources: \"%s\": expected a relative .c or .h path", f);
+			return ccctl_err_set(
+			    CCCTL_EINVAL, "sources: \"%s\": expected a relative .c or .h path", f);
 		if (!(path = xprintf("%s/%s", w->src, f)))
 			return ccctl_err_nomem();
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -705,8 +704,8 @@ static int plan_units(struct plan *p, struct work *w, const struct strv *words, 
 /* What to compile and link for ccctl-runtime, from the fragments. */
 static int make_plan(struct plan *p, struct work *w)
 {
-	struct am am = { 0 };
-	struct strv words = { 0 }, ldadd = { 0 };
+	struct am am = {0};
+	struct strv words = {0}, ldadd = {0};
 	unsigned cond = 0;
 	char *var = NULL;
 	int rc;
@@ -780,9 +779,9 @@ static int cflags(struct strv *out, const struct work *w, bool for_record)
 }
 
 static const char *const ldflags_fixed[] = {
-	"-Wl,--build-id=none",
-	"-Wl,-z,relro,-z,now",
-	NULL,
+    "-Wl,--build-id=none",
+    "-Wl,-z,relro,-z,now",
+    NULL,
 };
 
 /* Compile every unit, w->jobs at a time. */
@@ -793,7 +792,7 @@ static int compile_all(struct work *w, struct plan *p)
 		size_t unit;
 		char *log;
 	} slot[MAX_JOBS];
-	struct strv a = { 0 };
+	struct strv a = {0};
 	size_t next = 0, running = 0;
 	int rc = 0;
 
@@ -855,7 +854,7 @@ static int compile_all(struct work *w, struct plan *p)
 /* Deterministic archives (ar rcsD), one per library, members sorted. */
 static int archive_all(struct work *w, const struct plan *p)
 {
-	struct strv a = { 0 };
+	struct strv a = {0};
 	int rc = 0;
 
 	for (size_t l = 0; l < p->libs.n && rc == 0; l++) {
@@ -887,7 +886,7 @@ static int archive_all(struct work *w, const struct plan *p)
  * arguments (-static when static_link). */
 static int link_runtime(struct work *w, const struct plan *p, const char *out, bool static_link)
 {
-	struct strv a = { 0 };
+	struct strv a = {0};
 	int rc;
 
 	if ((rc = strv_add(&a, w->gcc)) || (static_link && (rc = strv_add(&a, "-static"))) ||
@@ -934,7 +933,7 @@ static int check_init_source(const struct work *w)
 /* /init for nitro: compiled and linked statically in one step. */
 static int build_init(struct work *w, const char *out)
 {
-	struct strv a = { 0 };
+	struct strv a = {0};
 	int rc = 0;
 
 	if ((rc = strv_add(&a, w->gcc)) || (rc = cflags(&a, w, false)) ||
@@ -956,14 +955,14 @@ out:
 static int write_config_h(struct work *w, uint8_t digest[CCCTL_SHA256_LEN])
 {
 	static const char text[] =
-		"/* config.h of the reproducible runtime image build (ccctl image build) */\n"
-		"#define _GNU_SOURCE 1\n"
-		"#define HAVE_GETRANDOM 1\n"
-		"#define HAVE_EXPLICIT_BZERO 1\n"
-		"#define PACKAGE \"ccctl\"\n"
-		"#define PACKAGE_NAME \"ccctl\"\n"
-		"#define PACKAGE_VERSION \"" PACKAGE_VERSION "\"\n"
-		"#define VERSION \"" PACKAGE_VERSION "\"\n";
+	    "/* config.h of the reproducible runtime image build (ccctl image build) */\n"
+	    "#define _GNU_SOURCE 1\n"
+	    "#define HAVE_GETRANDOM 1\n"
+	    "#define HAVE_EXPLICIT_BZERO 1\n"
+	    "#define PACKAGE \"ccctl\"\n"
+	    "#define PACKAGE_NAME \"ccctl\"\n"
+	    "#define PACKAGE_VERSION \"" PACKAGE_VERSION "\"\n"
+	    "#define VERSION \"" PACKAGE_VERSION "\"\n";
 	char *dir = xprintf("%s/include", w->build), *path = NULL;
 	int rc;
 
@@ -1027,7 +1026,7 @@ static int add_tool(struct ccctl_json **deps, const char *name, const char *path
 static int tool_line(struct work *w, char **line, const char *tool, const char *arg1,
 		     const char *arg2)
 {
-	char *argv[4] = { (char *)tool, (char *)arg1, (char *)arg2, NULL };
+	char *argv[4] = {(char *)tool, (char *)arg1, (char *)arg2, NULL};
 
 	return run_line(w, argv, line);
 }
@@ -1073,7 +1072,7 @@ static void toolchain_release(struct toolchain *t)
 
 static int probe_toolchain(struct work *w, struct toolchain *t)
 {
-	static const char *const libs[] = { "libc.a", "libssl.a", "libcrypto.a", "libseccomp.a" };
+	static const char *const libs[] = {"libc.a", "libssl.a", "libcrypto.a", "libseccomp.a"};
 	char *cc1 = NULL, *as = NULL, *ld = NULL, *as_v = NULL, *ar_v = NULL, *pc = NULL;
 	int rc;
 
@@ -1273,11 +1272,13 @@ static int build_nitro(struct work *w, struct artifacts *a, struct ccctl_imgbuil
 	    (rc = byproduct(a, "bin/init", a->init.data, a->init.len)))
 		goto out;
 	memset(ents, 0, sizeof(ents));
-	ents[0] = (struct ccctl_cpio_entry){ .name = "dev", .mode = S_IFDIR | 0755 };
-	ents[1] = (struct ccctl_cpio_entry){ .name = "init", .mode = S_IFREG | 0755,
-					     .data = a->init.data, .len = a->init.len };
-	ents[2] = (struct ccctl_cpio_entry){ .name = PROGRAM, .mode = S_IFREG | 0755,
-					     .data = a->runtime.data, .len = a->runtime.len };
+	ents[0] = (struct ccctl_cpio_entry){.name = "dev", .mode = S_IFDIR | 0755};
+	ents[1] = (struct ccctl_cpio_entry){
+	    .name = "init", .mode = S_IFREG | 0755, .data = a->init.data, .len = a->init.len};
+	ents[2] = (struct ccctl_cpio_entry){.name = PROGRAM,
+					    .mode = S_IFREG | 0755,
+					    .data = a->runtime.data,
+					    .len = a->runtime.len};
 	if ((rc = ccctl_cpio_write(&a->cpio, ents, 3, (uint64_t)res->source_date_epoch)))
 		goto out;
 	if ((rc = byproduct(a, "cpio/init", a->init.data, a->init.len)) ||
@@ -1291,11 +1292,11 @@ static int build_nitro(struct work *w, struct artifacts *a, struct ccctl_imgbuil
 #endif
 	spec.default_memory = 512ull * 1024 * 1024;
 	spec.default_cpus = 2;
-	spec.kernel = (struct ccctl_eif_blob){ a->kernel.data, a->kernel.len };
-	spec.cmdline = (struct ccctl_eif_blob){ CCCTL_IMGBUILD_NITRO_CMDLINE,
-						sizeof(CCCTL_IMGBUILD_NITRO_CMDLINE) - 1 };
-	spec.metadata = (struct ccctl_eif_blob){ a->metadata.data, a->metadata.len };
-	ramdisk = (struct ccctl_eif_blob){ a->cpio.data, a->cpio.len };
+	spec.kernel = (struct ccctl_eif_blob){a->kernel.data, a->kernel.len};
+	spec.cmdline = (struct ccctl_eif_blob){CCCTL_IMGBUILD_NITRO_CMDLINE,
+					       sizeof(CCCTL_IMGBUILD_NITRO_CMDLINE) - 1};
+	spec.metadata = (struct ccctl_eif_blob){a->metadata.data, a->metadata.len};
+	ramdisk = (struct ccctl_eif_blob){a->cpio.data, a->cpio.len};
 	spec.ramdisks = &ramdisk;
 	spec.nramdisks = 1;
 	if ((rc = ccctl_eif_write(&a->eif, &spec)) ||
@@ -1336,7 +1337,7 @@ static int external_params(struct ccctl_json **out, const struct ccctl_imgbuild_
 	rc = ccctl_json_object_set(e, "source", src);
 	src = NULL;
 	if (rc || (rc = ccctl_json_object_set_string(
-			   e, "backend", o->backend == CCCTL_IMGBUILD_NITRO ? "nitro" : "sim")))
+		       e, "backend", o->backend == CCCTL_IMGBUILD_NITRO ? "nitro" : "sim")))
 		goto out;
 	if (o->rev && (rc = ccctl_json_object_set_string(e, "rev", o->rev)))
 		goto out;
@@ -1358,7 +1359,7 @@ static int internal_params(struct ccctl_json **out, const struct work *w,
 			   const struct ccctl_imgbuild_result *res, const uint8_t config_h[32])
 {
 	struct ccctl_json *in = ccctl_json_new_object(), *arr = NULL, *ld = NULL;
-	struct strv f = { 0 };
+	struct strv f = {0};
 	char hex[2 * CCCTL_SHA256_LEN + 1];
 	int rc = 0;
 
@@ -1432,8 +1433,8 @@ out:
 	return rc;
 }
 
-static int write_provenance(struct work *w, struct ccctl_imgbuild_result *res,
-			    struct artifacts *a, struct toolchain *tc, const uint8_t config_h[32])
+static int write_provenance(struct work *w, struct ccctl_imgbuild_result *res, struct artifacts *a,
+			    struct toolchain *tc, const uint8_t config_h[32])
 {
 	const struct ccctl_imgbuild_opts *o = w->o;
 	struct ccctl_prov_subject subj[2];
@@ -1448,7 +1449,7 @@ static int write_provenance(struct work *w, struct ccctl_imgbuild_result *res,
 	ccctl_buf_init(&env);
 	memset(subj, 0, sizeof(subj));
 	subj[0].name = o->backend == CCCTL_IMGBUILD_NITRO ? CCCTL_IMGBUILD_NITRO_IMAGE
-							   : CCCTL_IMGBUILD_SIM_IMAGE;
+							  : CCCTL_IMGBUILD_SIM_IMAGE;
 	memcpy(subj[0].sha256, res->image_sha256, CCCTL_SHA256_LEN);
 	p.nsubjects = 1;
 	if (o->backend == CCCTL_IMGBUILD_NITRO) {
@@ -1497,7 +1498,7 @@ static int write_provenance(struct work *w, struct ccctl_imgbuild_result *res,
 		if ((rc = ccctl_provenance_sign(&env, out.data, out.len - 1, o->signer)))
 			goto out;
 		if (!(res->provenance_signed =
-			      xprintf("%s/%s", o->outdir, CCCTL_IMGBUILD_PROVENANCE_SIGNED))) {
+			  xprintf("%s/%s", o->outdir, CCCTL_IMGBUILD_PROVENANCE_SIGNED))) {
 			rc = ccctl_err_nomem();
 			goto out;
 		}
@@ -1613,8 +1614,7 @@ int ccctl_imgbuild_run(struct ccctl_imgbuild_result *res, const struct ccctl_img
 	     ((rc = check_init_source(&w)) ||
 	      (rc = ccctl_file_read(&a.kernel, o->kernel, CCCTL_IMGBUILD_MAX_KERNEL)) ||
 	      (rc = check_kernel(&a.kernel, o->kernel)))) ||
-	    (rc = probe_toolchain(&w, &tc)) ||
-	    (rc = write_config_h(&w, config_h)))
+	    (rc = probe_toolchain(&w, &tc)) || (rc = write_config_h(&w, config_h)))
 		goto out;
 	res->nsources = plan.n;
 	failed_step = true; /* from here, a failure keeps the work folder */
@@ -1661,7 +1661,8 @@ int ccctl_imgbuild_run(struct ccctl_imgbuild_result *res, const struct ccctl_img
 			goto out;
 	}
 	failed_step = false;
-	if ((rc = write_outputs(&w, res, &a)) || (rc = write_provenance(&w, res, &a, &tc, config_h)))
+	if ((rc = write_outputs(&w, res, &a)) ||
+	    (rc = write_provenance(&w, res, &a, &tc, config_h)))
 		goto out;
 out:
 	if (rc && failed_step && w.dir) {
@@ -1726,7 +1727,8 @@ static int explain_eif(struct ccctl_buf *msg, const struct ccctl_buf *x, const s
 			const struct ccctl_eif_section *sx = &ix.sections[i], *sy = &iy.sections[i];
 			const uint8_t *dx = x->data + sx->offset + CCCTL_EIF_SECTION_HEADER_LEN;
 			const uint8_t *dy = y->data + sy->offset + CCCTL_EIF_SECTION_HEADER_LEN;
-			bool measured = sx->type == CCCTL_EIF_KERNEL || sx->type == CCCTL_EIF_CMDLINE ||
+			bool measured = sx->type == CCCTL_EIF_KERNEL ||
+					sx->type == CCCTL_EIF_CMDLINE ||
 					sx->type == CCCTL_EIF_RAMDISK;
 
 			if (measured != (pass == 0))
@@ -1757,7 +1759,7 @@ static int explain_eif(struct ccctl_buf *msg, const struct ccctl_buf *x, const s
 /* The compiled objects whose digests differ between two provenance files. */
 static int explain_objects(struct ccctl_buf *msg, const char *xdir, const char *ydir)
 {
-	static const char *const by[] = { "predicate", "runDetails", "byproducts" };
+	static const char *const by[] = {"predicate", "runDetails", "byproducts"};
 	struct ccctl_buf bx, by_;
 	struct ccctl_json *px = NULL, *py = NULL;
 	const struct ccctl_json *list;
@@ -1791,8 +1793,9 @@ static int explain_objects(struct ccctl_buf *msg, const char *xdir, const char *
 			more++;
 			continue;
 		}
-		rc = ccctl_buf_printf(msg, "%s%s%s", shown ? ", " : "; objects that differ: ",
-				      name + 4, dy ? "" : " (not built)");
+		rc = ccctl_buf_printf(msg, "%s%s%s",
+				      shown ? ", " : "; objects that differ: ", name + 4,
+				      dy ? "" : " (not built)");
 		if (rc)
 			goto out;
 		shown++;
@@ -1811,7 +1814,7 @@ int ccctl_imgbuild_explain(char **out, enum ccctl_imgbuild_backend backend,
 			   const char *expected_dir, const char *found_dir)
 {
 	const char *name =
-		backend == CCCTL_IMGBUILD_NITRO ? CCCTL_IMGBUILD_NITRO_IMAGE : CCCTL_IMGBUILD_SIM_IMAGE;
+	    backend == CCCTL_IMGBUILD_NITRO ? CCCTL_IMGBUILD_NITRO_IMAGE : CCCTL_IMGBUILD_SIM_IMAGE;
 	struct ccctl_buf x, y, msg;
 	bool hx = false, hy = false;
 	int rc;
@@ -1830,8 +1833,9 @@ int ccctl_imgbuild_explain(char **out, enum ccctl_imgbuild_backend backend,
 	} else if (x.len == y.len && memcmp(x.data, y.data, x.len) == 0) {
 		rc = ccctl_buf_printf(&msg, "image \"%s\" is identical", name);
 	} else {
-		rc = ccctl_buf_printf(&msg, "%s \"%s\" differs (%zu bytes expected, %zu found, "
-					    "first difference at byte %zu)",
+		rc = ccctl_buf_printf(&msg,
+				      "%s \"%s\" differs (%zu bytes expected, %zu found, "
+				      "first difference at byte %zu)",
 				      backend == CCCTL_IMGBUILD_NITRO ? "enclave image"
 								      : "runtime binary",
 				      name, x.len, y.len, first_diff(&x, &y));

@@ -49,15 +49,15 @@
 
 #define CCCTL_IMGBUILD_BUILD_TYPE "urn:ccctl:build-type:runtime-image:v1"
 #define CCCTL_IMGBUILD_BUILDER_ID "urn:ccctl:builder:local"
-#define CCCTL_IMGBUILD_NITRO_CMDLINE                                                       \
-	"reboot=k panic=30 pci=off nomodules console=ttyS0 random.trust_cpu=on "           \
+#define CCCTL_IMGBUILD_NITRO_CMDLINE                                                               \
+	"reboot=k panic=30 pci=off nomodules console=ttyS0 random.trust_cpu=on "                   \
 	"virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6"
 /* File names in the output folder. */
-#define CCCTL_IMGBUILD_SIM_IMAGE   "ccctl-runtime"
-#define CCCTL_IMGBUILD_NITRO_IMAGE "ccctl-runtime.eif"
-#define CCCTL_IMGBUILD_INITRAMFS   "initramfs.cpio"
-#define CCCTL_IMGBUILD_MEASUREMENTS "measurements.json"
-#define CCCTL_IMGBUILD_PROVENANCE  "provenance.json"
+#define CCCTL_IMGBUILD_SIM_IMAGE	 "ccctl-runtime"
+#define CCCTL_IMGBUILD_NITRO_IMAGE	 "ccctl-runtime.eif"
+#define CCCTL_IMGBUILD_INITRAMFS	 "initramfs.cpio"
+#define CCCTL_IMGBUILD_MEASUREMENTS	 "measurements.json"
+#define CCCTL_IMGBUILD_PROVENANCE	 "provenance.json"
 #define CCCTL_IMGBUILD_PROVENANCE_SIGNED "provenance.dsse.json"
 /* A kernel larger than this is refused. */
 #define CCCTL_IMGBUILD_MAX_KERNEL (256u * 1024 * 1024)
@@ -73,8 +73,8 @@ struct ccctl_imgbuild_opts {
 	const char *git;
 	const char *source;
 	const char *rev;
-	const char *kernel; /* nitro: the kernel image file (required) */
-	const char *outdir; /* created if missing */
+	const char *kernel;		/* nitro: the kernel image file (required) */
+	const char *outdir;		/* created if missing */
 	const struct ccctl_key *signer; /* also write a DSSE-signed provenance; NULL: no */
 	unsigned jobs;			/* parallel compilers; 0: the number of CPUs (max 8) */
 	bool keep;			/* keep the work folder (res->workdir) */
@@ -84,17 +84,17 @@ struct ccctl_imgbuild_opts {
 };
 
 struct ccctl_imgbuild_result {
-	char *image;	    /* path of the image in outdir */
-	char *measurements; /* path of measurements.json */
-	char *provenance;   /* path of provenance.json */
+	char *image;		 /* path of the image in outdir */
+	char *measurements;	 /* path of measurements.json */
+	char *provenance;	 /* path of provenance.json */
 	char *provenance_signed; /* path of provenance.dsse.json or NULL */
-	char *workdir;	    /* the kept work folder, or NULL */
+	char *workdir;		 /* the kept work folder, or NULL */
 	struct ccctl_measurements m;
 	uint8_t image_sha256[CCCTL_SHA256_LEN];
 	struct ccctl_gitsrc src; /* the commit built (has_commit false: none) */
 	bool dirty;		 /* built from a work tree that differs from its commit */
 	int64_t source_date_epoch;
-	bool is_static; /* the runtime is linked statically */
+	bool is_static;	 /* the runtime is linked statically */
 	size_t nsources; /* C files compiled */
 };
 

@@ -132,8 +132,7 @@ int ccctl_provenance_statement(struct ccctl_json **out, struct ccctl_provenance 
 	int ret;
 
 	*out = NULL;
-	if (p->nsubjects == 0 || !p->subjects || !p->build_type || !p->builder_id ||
-	    !p->external) {
+	if (p->nsubjects == 0 || !p->subjects || !p->build_type || !p->builder_id || !p->external) {
 		ret = ccctl_err_set(CCCTL_EINVAL, "provenance: expected subjects, a build type, "
 						  "a builder id and external parameters");
 		goto out;
@@ -234,10 +233,10 @@ static bool is_sha256_hex(const char *s)
 
 static int check_statement(const struct ccctl_json *st)
 {
-	static const char *const type[] = { "_type", NULL };
-	static const char *const ptype[] = { "predicateType", NULL };
-	static const char *const btype[] = { "predicate", "buildDefinition", "buildType", NULL };
-	static const char *const bid[] = { "predicate", "runDetails", "builder", "id", NULL };
+	static const char *const type[] = {"_type", NULL};
+	static const char *const ptype[] = {"predicateType", NULL};
+	static const char *const btype[] = {"predicate", "buildDefinition", "buildType", NULL};
+	static const char *const bid[] = {"predicate", "runDetails", "builder", "id", NULL};
 	const struct ccctl_json *subj;
 	int ret;
 
@@ -251,7 +250,8 @@ static int check_statement(const struct ccctl_json *st)
 		return ret;
 	subj = ccctl_json_get(st, "subject");
 	if (!subj || subj->type != CCCTL_JSON_ARRAY || subj->u.arr.n == 0)
-		return ccctl_err_set(CCCTL_EINVAL, "provenance: subject: expected a non-empty array");
+		return ccctl_err_set(CCCTL_EINVAL,
+				     "provenance: subject: expected a non-empty array");
 	for (size_t i = 0; i < subj->u.arr.n; i++) {
 		const struct ccctl_json *s = subj->u.arr.items[i];
 		const char *name = ccctl_json_get_string(s, "name");
@@ -286,9 +286,9 @@ int ccctl_provenance_parse(struct ccctl_json **out, const void *data, size_t len
 		if ((ret = ccctl_dsse_parse(&env, data, len)))
 			goto out;
 		if (strcmp(env->payload_type, CCCTL_PROV_PAYLOAD_TYPE) != 0) {
-			ret = ccctl_err_set(CCCTL_EINVAL,
-					    "provenance: payloadType: expected \"%s\", found \"%s\"",
-					    CCCTL_PROV_PAYLOAD_TYPE, env->payload_type);
+			ret = ccctl_err_set(
+			    CCCTL_EINVAL, "provenance: payloadType: expected \"%s\", found \"%s\"",
+			    CCCTL_PROV_PAYLOAD_TYPE, env->payload_type);
 			goto out;
 		}
 		if ((ret = ccctl_json_parse(&st, env->payload.data, env->payload.len)))
@@ -321,7 +321,7 @@ static const char *find_digest(const struct ccctl_json *list, const char *name)
 
 const char *ccctl_provenance_digest(const struct ccctl_json *statement, const char *name)
 {
-	static const char *const byproducts[] = { "predicate", "runDetails", "byproducts", NULL };
+	static const char *const byproducts[] = {"predicate", "runDetails", "byproducts", NULL};
 	const char *hex = find_digest(ccctl_json_get(statement, "subject"), name);
 
 	return hex ? hex : find_digest(path(statement, byproducts), name);

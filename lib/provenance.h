@@ -49,8 +49,8 @@ struct ccctl_prov_subject {
 struct ccctl_provenance {
 	const struct ccctl_prov_subject *subjects; /* borrowed, at least one */
 	size_t nsubjects;
-	const char *build_type;	     /* borrowed URI */
-	const char *builder_id;	     /* borrowed URI */
+	const char *build_type;		    /* borrowed URI */
+	const char *builder_id;		    /* borrowed URI */
 	struct ccctl_json *builder_version; /* object or NULL */
 	struct ccctl_json *external;	    /* object (required) */
 	struct ccctl_json *internal;	    /* object or NULL */

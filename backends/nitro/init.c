@@ -34,9 +34,9 @@
 
 /* The runtime's command line in the enclave (measured: part of this file). */
 static char *const runtime_argv[] = {
-	"/ccctl-runtime", "--backend", "nitro", "--listen", "vsock:5005", NULL,
+    "/ccctl-runtime", "--backend", "nitro", "--listen", "vsock:5005", NULL,
 };
-static char *const runtime_envp[] = { "LC_ALL=C", NULL };
+static char *const runtime_envp[] = {"LC_ALL=C", NULL};
 
 static void say(const char *a, const char *b)
 {

@@ -31,7 +31,7 @@
  * byproduct ("obj/x.o", digest of "x"), canonical bytes in out. */
 static void make_statement(struct ccctl_buf *out)
 {
-	struct ccctl_prov_subject subj = { .name = "img" };
+	struct ccctl_prov_subject subj = {.name = "img"};
 	struct ccctl_provenance p;
 	struct ccctl_json *st = NULL;
 	uint8_t d[CCCTL_SHA256_LEN];
@@ -47,8 +47,8 @@ static void make_statement(struct ccctl_buf *out)
 	assert_non_null(p.external);
 	assert_int_equal(ccctl_json_object_set_string(p.external, "backend", "sim"), 0);
 	assert_int_equal(ccctl_provenance_add(&p.dependencies, "source", "git+file:///r@HEAD",
-					      "gitCommit", "0123456789abcdef0123456789abcdef01234567",
-					      NULL),
+					      "gitCommit",
+					      "0123456789abcdef0123456789abcdef01234567", NULL),
 			 0);
 	ccctl_sha256(d, "x", 1);
 	ccctl_hex_encode(hex, d, sizeof(d));
@@ -78,9 +78,10 @@ static void test_statement(void **state)
 	assert_non_null(strstr((char *)b.data,
 			       "{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicate\":{"
 			       "\"buildDefinition\":{\"buildType\":\"urn:test:build\","));
-	assert_non_null(strstr((char *)b.data, "\"predicateType\":\"https://slsa.dev/provenance/v1\","
-					       "\"subject\":[{\"digest\":{\"sha256\":\"" HEX_A
-					       "\"},\"name\":\"img\"}]}\n"));
+	assert_non_null(strstr((char *)b.data,
+			       "\"predicateType\":\"https://slsa.dev/provenance/v1\","
+			       "\"subject\":[{\"digest\":{\"sha256\":\"" HEX_A
+			       "\"},\"name\":\"img\"}]}\n"));
 	assert_non_null(strstr((char *)b.data, "\"runDetails\":{\"builder\":{\"id\":"
 					       "\"urn:test:builder\"},\"byproducts\":["));
 	assert_null(strstr((char *)b.data, "startedOn"));
@@ -97,7 +98,7 @@ static void test_statement(void **state)
 
 static void test_statement_incomplete(void **state)
 {
-	struct ccctl_prov_subject subj = { .name = "img" };
+	struct ccctl_prov_subject subj = {.name = "img"};
 	struct ccctl_provenance p;
 	struct ccctl_json *st = NULL, *r = NULL;
 
@@ -130,9 +131,10 @@ static void parse_fails(const char *text, const char *msg)
 
 static void test_parse_strict(void **state)
 {
-#define PRED ",\"predicate\":{\"buildDefinition\":{\"buildType\":\"b\"},"                   \
-	     "\"runDetails\":{\"builder\":{\"id\":\"i\"}}}"
-#define PT ",\"predicateType\":\"https://slsa.dev/provenance/v1\""
+#define PRED                                                                                       \
+	",\"predicate\":{\"buildDefinition\":{\"buildType\":\"b\"},"                               \
+	"\"runDetails\":{\"builder\":{\"id\":\"i\"}}}"
+#define PT   ",\"predicateType\":\"https://slsa.dev/provenance/v1\""
 #define SUBJ ",\"subject\":[{\"digest\":{\"sha256\":\"" HEX_A "\"},\"name\":\"n\"}]"
 	struct ccctl_json *st = NULL;
 	const char *good = "{\"_type\":\"https://in-toto.io/Statement/v1\"" PRED PT SUBJ "}";
@@ -252,9 +254,9 @@ static void test_rmtree_no_follow(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_statement),	    cmocka_unit_test(test_statement_incomplete),
-		cmocka_unit_test(test_parse_strict),	    cmocka_unit_test(test_sign),
-		cmocka_unit_test(test_status_outside_repo), cmocka_unit_test(test_rmtree_no_follow),
+	    cmocka_unit_test(test_statement),		cmocka_unit_test(test_statement_incomplete),
+	    cmocka_unit_test(test_parse_strict),	cmocka_unit_test(test_sign),
+	    cmocka_unit_test(test_status_outside_repo), cmocka_unit_test(test_rmtree_no_follow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
