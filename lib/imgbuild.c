@@ -951,30 +951,73 @@ out:
 	return rc;
 }
 
-/* The fixed config.h (the image build does not run configure). */
-static int write_config_h(struct work *w, uint8_t digest[CCCTL_SHA256_LEN])
+/* The version of the revision: the second argument of AC_INIT in its
+ * configure.ac ("AC_INIT([ccctl], [0.1.0], ...)"), at most 63 characters of
+ * [0-9A-Za-z.+~-]. */
+static int revision_version(const struct work *w, char out[64])
 {
-	static const char text[] =
-	    "/* config.h of the reproducible runtime image build (ccctl image build) */\n"
-	    "#define _GNU_SOURCE 1\n"
-	    "#define HAVE_GETRANDOM 1\n"
-	    "#define HAVE_EXPLICIT_BZERO 1\n"
-	    "#define PACKAGE \"ccctl\"\n"
-	    "#define PACKAGE_NAME \"ccctl\"\n"
-	    "#define PACKAGE_VERSION \"" PACKAGE_VERSION "\"\n"
-	    "#define VERSION \"" PACKAGE_VERSION "\"\n";
-	char *dir = xprintf("%s/include", w->build), *path = NULL;
+	struct ccctl_buf b;
+	char *path = xprintf("%s/configure.ac", w->src);
+	const char *p, *q;
+	size_t n = 0;
 	int rc;
 
-	if (!dir || !(path = xprintf("%s/config.h", dir))) {
+	ccctl_buf_init(&b);
+	if (!path)
+		return ccctl_err_nomem();
+	if ((rc = ccctl_file_read(&b, path, MAX_AM_FILE))) {
+		rc = ccctl_err_set(CCCTL_EINVAL, "sources: %s", ccctl_err_msg());
+		goto out;
+	}
+	p = strstr((char *)b.data, "AC_INIT(");
+	q = p ? strstr(p, "],") : NULL;
+	if (q) {
+		for (q += 2; *q == ' ' || *q == '\t' || *q == '['; q++)
+			;
+		while (n < 63 && (isalnum((unsigned char)q[n]) || strchr(".+~-", q[n])) && q[n])
+			n++;
+	}
+	if (n == 0 || (q[n] != ']' && q[n] != ')' && q[n] != ',')) {
+		rc = ccctl_err_set(CCCTL_EINVAL, "sources: configure.ac: no AC_INIT version found");
+		goto out;
+	}
+	memcpy(out, q, n);
+	out[n] = '\0';
+out:
+	free(path);
+	ccctl_buf_release(&b);
+	return rc;
+}
+
+/* The fixed config.h (the image build does not run configure); the
+ * package version is the revision's. */
+static int write_config_h(struct work *w, uint8_t digest[CCCTL_SHA256_LEN])
+{
+	char *dir = xprintf("%s/include", w->build), *path = NULL, *text = NULL;
+	char version[64];
+	int rc;
+
+	if ((rc = revision_version(w, version)))
+		goto out;
+	text =
+	    xprintf("/* config.h of the reproducible runtime image build (ccctl image build) */\n"
+		    "#define _GNU_SOURCE 1\n"
+		    "#define HAVE_GETRANDOM 1\n"
+		    "#define HAVE_EXPLICIT_BZERO 1\n"
+		    "#define PACKAGE \"ccctl\"\n"
+		    "#define PACKAGE_NAME \"ccctl\"\n"
+		    "#define PACKAGE_VERSION \"%s\"\n"
+		    "#define VERSION \"%s\"\n",
+		    version, version);
+	if (!dir || !text || !(path = xprintf("%s/config.h", dir))) {
 		rc = ccctl_err_nomem();
 		goto out;
 	}
 	if ((rc = ccctl_mkdirs(dir, 0755)))
 		goto out;
-	if ((rc = ccctl_file_write_atomic(path, text, sizeof(text) - 1, 0644)))
+	if ((rc = ccctl_file_write_atomic(path, text, strlen(text), 0644)))
 		goto out;
-	ccctl_sha256(digest, text, sizeof(text) - 1);
+	ccctl_sha256(digest, text, strlen(text));
 	{
 		char *obj = xprintf("%s/obj", w->build);
 
@@ -982,6 +1025,7 @@ static int write_config_h(struct work *w, uint8_t digest[CCCTL_SHA256_LEN])
 		free(obj);
 	}
 out:
+	free(text);
 	free(path);
 	free(dir);
 	return rc;
