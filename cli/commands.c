@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * commands.c - the table of ccctl commands.  Each command is defined in
- * cli/cmd-<name>.c.  A command listed here must be linked in; only the
- * image build/verify pair, still being written, is referenced weakly and
- * simply absent from the table until its file is built.
+ * cli/cmd-<name>.c; every command listed here must be linked in.
  */
 #include "config.h"
 
@@ -12,7 +10,6 @@
 #include "cli/cli.h"
 
 #define CMD(sym)      extern const struct cli_cmd sym
-#define CMD_WEAK(sym) extern const struct cli_cmd sym __attribute__((weak))
 CMD(cmd_init);
 CMD(cmd_template_list);
 CMD(cmd_identity_new);
@@ -21,9 +18,9 @@ CMD(cmd_policy_sign);
 CMD(cmd_policy_verify);
 CMD(cmd_policy_show);
 CMD(cmd_policy_explain);
-CMD_WEAK(cmd_image_build);
+CMD(cmd_image_build);
 CMD(cmd_image_measure);
-CMD_WEAK(cmd_image_verify);
+CMD(cmd_image_verify);
 CMD(cmd_deploy);
 CMD(cmd_attest);
 CMD(cmd_push);
@@ -34,7 +31,6 @@ CMD(cmd_run);
 CMD(cmd_exec);
 CMD(cmd_version);
 #undef CMD
-#undef CMD_WEAK
 
 /* In the order `ccctl -h` lists them. */
 const struct cli_cmd *const cli_commands[] = {
