@@ -3,7 +3,10 @@
 # for each command the binary lists, take "usage: ccctl CMD ..." from
 # `ccctl CMD -h`, render the page that the help names ("see ccctl-X(1)")
 # and require the usage to be one of the SYNOPSIS entries, white space
-# normalised.  Commands the binary does not have yet are not checked.
+# normalised; the page also describes every long option the help lists,
+# and ccctl(1) lists the command.  The same for `ccctl -h` and ccctl(1),
+# and for ccctl-runtime(8).  Commands the binary does not have yet are not
+# checked.
 . "$top_srcdir/tests/cli/lib.sh"
 
 MANDOC=${MANDOC:-mandoc}
@@ -12,10 +15,16 @@ command -v "$MANDOC" >/dev/null 2>&1 || skip "mandoc not found: install mandoc"
 man="$top_srcdir/man"
 bs=$(printf '\b')
 
-# synopsis PAGE: the SYNOPSIS entries of PAGE, one per line, white space
-# normalised (continuation lines joined to their entry).
+# render PAGE: the page as plain text, without line wrapping.
+render() {
+	MANWIDTH=1000 "$MANDOC" -Tascii -O width=1000 "$1" | sed "s/.$bs//g"
+}
+
+# synopsis: the SYNOPSIS entries of a rendered page on standard input, one
+# per line, white space normalised (continuation lines joined to their
+# entry).
 synopsis() {
-	MANWIDTH=1000 "$MANDOC" -Tascii -O width=1000 "$1" | sed "s/.$bs//g" | awk '
+	awk '
 		/^[^ ]/ { in_syn = ($0 == "SYNOPSIS"); next }
 		!in_syn || /^ *$/ { next }
 		{
@@ -39,7 +48,7 @@ cmds=$(sed -n 's/^  \([a-z]*\( [a-z]*\)\?\)  .*/\1/p' "$T/help" | sed 's/ *$//')
 # ccctl(1) shows the usage of `ccctl -h`.
 CHECKS=$((CHECKS + 1))
 usage=$(head -n 1 "$T/help" | sed 's/^usage: //' | tr -s ' \t' '  ' | sed 's/ $//')
-synopsis "$man/ccctl.1" >"$T/syn"
+render "$man/ccctl.1" | synopsis >"$T/syn"
 grep -qxF -- "$usage" "$T/syn" || fail "ccctl.1: SYNOPSIS lacks '$usage'"
 
 nl='
@@ -63,14 +72,14 @@ for c in $cmds; do
 		fail "'ccctl $c -h' refers to $page, which does not exist"
 		continue
 	fi
-	synopsis "$man/$page" >"$T/syn"
+	render "$man/$page" >"$T/page"
+	synopsis <"$T/page" >"$T/syn"
 	if ! grep -qxF -- "$usage" "$T/syn"; then
 		fail "$page: SYNOPSIS lacks '$usage'"
 		sed 's/^/  synopsis: /' "$T/syn"
 	fi
 	# The page names every long option the help lists (the usage line
 	# shows only the short form of options that have one).
-	MANWIDTH=1000 "$MANDOC" -Tascii -O width=1000 "$man/$page" | sed "s/.$bs//g" >"$T/page"
 	for o in $(sed -n 's/^ *\(-., \)\{0,1\}\(--[a-z0-9-]*\).*/\2/p' "$T/usage" | tr '\n' ' '); do
 		case $o in --help | --quiet | --verbose) continue ;; esac
 		CHECKS=$((CHECKS + 1))
@@ -89,7 +98,7 @@ if [ -x "$rt" ]; then
 	"$rt" -h >"$T/usage" 2>&1 || fail "ccctl-runtime -h failed"
 	usage=$(sed '/^$/q' "$T/usage" | tr '\n\t' '  ' | tr -s ' ' |
 		sed 's/^usage: //; s/ $//')
-	synopsis "$man/ccctl-runtime.8" >"$T/syn"
+	render "$man/ccctl-runtime.8" | synopsis >"$T/syn"
 	if ! grep -qxF -- "$usage" "$T/syn"; then
 		fail "ccctl-runtime.8: SYNOPSIS lacks '$usage'"
 		sed 's/^/  synopsis: /' "$T/syn"
