@@ -1,6 +1,8 @@
 #!/bin/sh
 # Every manual page in man/ is mandoc -Tlint clean (no message at any level
 # from "style" up), and every ccctl page it refers to with .Xr exists.
+: "${top_srcdir:?run through make check}"
+# shellcheck source=tests/cli/lib.sh
 . "$top_srcdir/tests/cli/lib.sh"
 
 MANDOC=${MANDOC:-mandoc}
@@ -31,11 +33,12 @@ for p in $pages; do
 	CHECKS=$((CHECKS + 1))
 	base=${name%.*}
 	sect=${name##*.}
-	title=$(echo "$base" | tr 'a-z' 'A-Z')
+	title=$(echo "$base" | tr '[:lower:]' '[:upper:]')
 	grep -qx "\.Dt $title $sect" "$p" || fail "$name: expected '.Dt $title $sect'"
 	# It is installed and distributed.
 	CHECKS=$((CHECKS + 1))
 	grep -q "man/$name\>" "$man/Makefile.inc" || fail "$name is not in man/Makefile.inc"
+	# shellcheck disable=SC2013 # page names hold no white space
 	for ref in $(grep -o 'Xr ccctl[a-z-]* [1-8]' "$p" | sed 's/^Xr \(.*\) \(.\)$/\1.\2/' | sort -u); do
 		CHECKS=$((CHECKS + 1))
 		[ -f "$man/$ref" ] || fail "$name refers to missing page $ref"

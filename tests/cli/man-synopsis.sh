@@ -7,6 +7,8 @@
 # and ccctl(1) lists the command.  The same for `ccctl -h` and ccctl(1),
 # and for ccctl-runtime(8).  Commands the binary does not have yet are not
 # checked.
+: "${top_srcdir:?run through make check}"
+# shellcheck source=tests/cli/lib.sh
 . "$top_srcdir/tests/cli/lib.sh"
 
 MANDOC=${MANDOC:-mandoc}
