@@ -285,6 +285,7 @@ const struct cli_cmd cmd_policy_show = {
 
 static const struct cli_opt explain_opts[] = {
     {0, "format", "text|json|dot", "output format (default text)", false, false},
+    CLI_OPT_JSON,
     CLI_OPT_END,
 };
 

@@ -98,6 +98,10 @@ expect_grep "$T/out" "program psi"
 expect_exit 0 "$CCCTL" policy explain --format json policy.json
 expect_grep "$T/out" '"from": "alice"'
 expect_grep "$T/out" '"output": "stdout"'
+cp "$T/out" "$T/explain-format.json"
+expect_exit 0 "$CCCTL" policy explain --json policy.json
+CHECKS=$((CHECKS + 1))
+cmp -s "$T/out" "$T/explain-format.json" || fail "explain --json differs from --format json"
 expect_exit 0 "$CCCTL" policy explain --format dot policy.json
 expect_grep "$T/out" 'digraph "hospital" {'
 expect_grep "$T/out" '"p:alice" -> "i:/input/a.csv";'
