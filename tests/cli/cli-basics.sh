@@ -12,6 +12,12 @@ expect_exit 0 "$CCCTL" version && expect_grep "$T/out" "ccctl "
 expect_exit 0 "$CCCTL" version --json && expect_grep "$T/out" '"version": '
 expect_exit 0 "$CCCTL" --json version && expect_grep "$T/out" '"commit": '
 expect_exit 0 "$CCCTL" version -h && expect_grep "$T/out" "usage: ccctl version"
+# The runtime line carries the sim measurement of the runtime ccctl deploys.
+printf 'not really a runtime' >"$T/rt"
+CCCTL_RUNTIME="$T/rt" expect_exit 0 "$CCCTL" version &&
+	expect_grep "$T/out" "runtime $T/rt sha256:$(sha256sum "$T/rt" | cut -d' ' -f1)"
+CCCTL_RUNTIME="$T/none" expect_exit 0 "$CCCTL" version --json &&
+	expect_grep "$T/out" "\"path\": \"$T/none\"" && expect_no_grep "$T/out" '"measurement"'
 expect_exit 2 "$CCCTL" version extra && expect_grep "$T/err" "unexpected argument 'extra'"
 expect_exit 2 "$CCCTL" version --nope && expect_grep "$T/err" "unknown option '--nope'"
 expect_exit 2 "$CCCTL" version --json --json=1
