@@ -6,7 +6,9 @@
 # when the source tree is not a git checkout or git is missing.
 "$CCCTL" image build -h >/dev/null 2>&1 || skip "this ccctl has no 'image build'"
 command -v git >/dev/null 2>&1 || skip "git not found"
-git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1 ||
+# A tarball unpacked inside some other checkout (make distcheck) is no
+# checkout of ccctl: git must track this tree's own files.
+[ -n "$(git -C "$top_srcdir" ls-files configure.ac 2>/dev/null)" ] ||
 	skip "the source tree is not a git checkout (git ls-files needed)"
 
 export GIT_AUTHOR_NAME=ccctl-test GIT_AUTHOR_EMAIL=test@ccctl.invalid
