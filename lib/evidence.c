@@ -38,14 +38,13 @@ void ccctl_evidence_report_data(uint8_t out[CCCTL_REPORT_DATA_LEN],
 	SHA512(msg, off, out);
 }
 
-/* "sha256:" style label of a measurement key for messages. */
+/* "KEY:HEX" for messages ("sha256:ab12..", "pcr0:..."). */
 static void fmt_value(char *out, size_t size, const char *key, const uint8_t *v, size_t len)
 {
 	char hex[2 * CCCTL_MEASUREMENT_MAX + 1];
-	const char *alg = strcmp(key, "sha256") == 0 ? "sha256" : key;
 
 	ccctl_hex_encode(hex, v, len);
-	snprintf(out, size, "%s:%s", alg, hex);
+	snprintf(out, size, "%s:%s", key, hex);
 }
 
 int ccctl_evidence_check(const struct ccctl_evidence_claims *claims,
