@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,18 @@ const char *cli_runtime_path(void)
 
 	if (env && *env)
 		return env;
-	if (access(ABS_TOP_BUILDDIR "/ccctl-runtime", X_OK) == 0 &&
-	    access(ABS_TOP_BUILDDIR "/ccctl", X_OK) == 0)
-		return ABS_TOP_BUILDDIR "/ccctl-runtime";
+	/* The build tree's runtime only for the build tree's ccctl: an
+	 * installed ccctl uses the installed runtime. */
+	{
+		char self[PATH_MAX], built[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		if (n > 0 && realpath(ABS_TOP_BUILDDIR "/ccctl", built)) {
+			self[n] = '\0';
+			if (strcmp(self, built) == 0 &&
+			    access(ABS_TOP_BUILDDIR "/ccctl-runtime", X_OK) == 0)
+				return ABS_TOP_BUILDDIR "/ccctl-runtime";
+		}
+	}
 	return LIBEXECDIR "/ccctl-runtime";
 }
 
