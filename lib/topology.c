@@ -712,8 +712,8 @@ static void do_header(struct tctx *c, const struct node **sec, const struct node
 			c->p->name = xstrdup(c, s);
 	}
 	if (sec[S_DESCRIPTION] && (s = scalar(c, sec[S_DESCRIPTION], "description"))) {
-		if (strlen(s) > CCCTL_POLICY_MAX_DESCRIPTION)
-			err_at(c, sec[S_DESCRIPTION], "\"description\": longer than %d bytes",
+		if (!*s || strlen(s) > CCCTL_POLICY_MAX_DESCRIPTION)
+			err_at(c, sec[S_DESCRIPTION], "\"description\": expected 1 to %d bytes",
 			       CCCTL_POLICY_MAX_DESCRIPTION);
 		else
 			c->p->description = xstrdup(c, s);

@@ -35,6 +35,7 @@ rule 2:7 "\"name\": \"$HEX64\" must match" "2s/hospital/$HEX64/"
 rule 2:1 'unknown key "nmae"; did you mean "name"?' '2s/name:/nmae:/'
 rule 19:1 'duplicate key "name" (first at line 2)' '$a\name: other'
 rule 19:14 '"description": expected a string, found a list' '$a\description: [a, b]'
+rule 19:14 '"description": expected 1 to 4096 bytes' "\$a\\description: ''"
 rule 19:1 'unknown key "colour"' '$a\colour: blue'
 # Participants.
 rule 3:15 '"participants": expected a map, found a list' '3s/.*/participants: [alice]/;4,6d'
