@@ -509,22 +509,8 @@ do_call:
 		frames[nframes].inst = inst;
 		nframes++;
 		fp = nfp;
-		/* Few locals is the common case: zero them inline, not via memset. */
-		switch (code->nlocals - code->nparams) {
-		case 0:
-			break;
-		case 1:
-			fp[code->nparams] = 0;
-			break;
-		case 2:
-			fp[code->nparams] = 0;
-			fp[code->nparams + 1] = 0;
-			break;
-		default:
-			memset(fp + code->nparams, 0,
-			       (size_t)(code->nlocals - code->nparams) * sizeof(uint64_t));
-			break;
-		}
+		for (uint32_t i = code->nparams; i < code->nlocals; i++)
+			fp[i] = 0;
 		pc = code->cells + code->entry_skip;
 		if (f->inst != inst) {
 			inst = f->inst;
