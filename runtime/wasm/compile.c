@@ -472,21 +472,48 @@ static bool emit_op(struct comp *c, unsigned op, uint32_t nin, bool has_result, 
 	return true;
 }
 
+/* Integer ops whose operands may be swapped (eq, ne, add, mul, and, or, xor). */
+static bool commutative(uint8_t op)
+{
+	switch (op) {
+	case 0x46 ... 0x47:
+	case 0x51 ... 0x52:
+	case 0x6a:
+	case 0x6c:
+	case 0x71 ... 0x73:
+	case 0x7c:
+	case 0x7e:
+	case 0x83 ... 0x85:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* A numeric instruction whose operands were popped and result pushed. */
 static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 {
-	if (live(c) && nin == 2 && ((op >= 0x46 && op <= 0x4f) || (op >= 0x6a && op <= 0x78)) &&
+	if (live(c) && nin == 2 && op >= 0x46 && op <= 0xa5 && op != 0x98 &&
+	    c->pop[1].loc.kind == LOC_CONST && c->pop[0].loc.kind != LOC_CONST &&
+	    commutative(op)) {
+		/* constant left operand of a commutative op: swap the operands */
+		struct popped t = c->pop[0];
+		c->pop[0] = c->pop[1];
+		c->pop[1] = t;
+	}
+	if (live(c) && nin == 2 && op >= 0x46 && op <= 0xa5 && op != 0x98 &&
 	    c->pop[0].loc.kind == LOC_CONST) {
-		/* i32 op with a constant right operand: immediate form */
+		/* constant right operand: immediate form (the constant's raw bits;
+		 * i32 and f32 constants are kept zero-extended) */
 		uint32_t a;
 		size_t at;
 		if (!opnd(c, 1, &a))
 			return false;
 		at = c->n;
-		if (!put_op(c, IOP_I32_IMM_BASE + (op - 0x46u)) ||
-		    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, (uint32_t)c->pop[0].loc.v))
+		if (!put_op(c, IOP_IMM_BASE + (op - 0x46u)) ||
+		    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, c->pop[0].loc.v))
 			return false;
-		produced(c, at, IOP_I32_IMM_BASE + (op - 0x46u));
+		produced(c, at, IOP_IMM_BASE + (op - 0x46u));
 		return true;
 	}
 	return emit_op(c, op, nin, true, 0, 0, 0);
@@ -659,9 +686,9 @@ static bool take_compare(struct comp *c, int *kind, uint8_t *op, uint32_t *a, ui
 		*op = (uint8_t)code;
 		*a = cell[1].s[1];
 		*b = cell[2].s[0];
-	} else if (code >= IOP_I32_IMM_BASE && code <= IOP_I32_IMM_BASE + (0x4f - 0x46)) {
+	} else if (code >= IOP_IMM_BASE && code <= IOP_IMM_BASE + (0x4f - 0x46)) {
 		*kind = 2;
-		*op = (uint8_t)(code - IOP_I32_IMM_BASE + 0x46);
+		*op = (uint8_t)(code - IOP_IMM_BASE + 0x46);
 		*a = cell[1].s[1];
 		*imm = cell[2].u64;
 	} else if (code == 0x45) {
@@ -828,7 +855,7 @@ static bool op_memory(struct comp *c, uint8_t op)
 			return false;
 		if (live(c) && c->last_op != NOLINK && c->pop[0].loc.kind == LOC_TEMP &&
 		    c->pop[0].idx == c->last_idx &&
-		    c->last_code == IOP_I32_IMM_BASE + (0x6a - 0x46)) {
+		    c->last_code == IOP_IMM_BASE + (0x6a - 0x46)) {
 			/* the address is "a + k" just computed: fold the add in */
 			uint32_t a = c->code[c->last_op + 1].s[1];
 			uint64_t k = c->code[c->last_op + 2].u64;

@@ -384,31 +384,80 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_SELECT] = &&L_SELECT,
 		[IOP_COPY] = &&L_COPY,
 		[IOP_CONST] = &&L_CONST,
-		[IOP_I32_IMM_BASE + 0x46 - 0x46] = &&L_IMM_0x46,
-		[IOP_I32_IMM_BASE + 0x47 - 0x46] = &&L_IMM_0x47,
-		[IOP_I32_IMM_BASE + 0x48 - 0x46] = &&L_IMM_0x48,
-		[IOP_I32_IMM_BASE + 0x49 - 0x46] = &&L_IMM_0x49,
-		[IOP_I32_IMM_BASE + 0x4a - 0x46] = &&L_IMM_0x4a,
-		[IOP_I32_IMM_BASE + 0x4b - 0x46] = &&L_IMM_0x4b,
-		[IOP_I32_IMM_BASE + 0x4c - 0x46] = &&L_IMM_0x4c,
-		[IOP_I32_IMM_BASE + 0x4d - 0x46] = &&L_IMM_0x4d,
-		[IOP_I32_IMM_BASE + 0x4e - 0x46] = &&L_IMM_0x4e,
-		[IOP_I32_IMM_BASE + 0x4f - 0x46] = &&L_IMM_0x4f,
-		[IOP_I32_IMM_BASE + 0x6a - 0x46] = &&L_IMM_0x6a,
-		[IOP_I32_IMM_BASE + 0x6b - 0x46] = &&L_IMM_0x6b,
-		[IOP_I32_IMM_BASE + 0x6c - 0x46] = &&L_IMM_0x6c,
-		[IOP_I32_IMM_BASE + 0x6d - 0x46] = &&L_IMM_0x6d,
-		[IOP_I32_IMM_BASE + 0x6e - 0x46] = &&L_IMM_0x6e,
-		[IOP_I32_IMM_BASE + 0x6f - 0x46] = &&L_IMM_0x6f,
-		[IOP_I32_IMM_BASE + 0x70 - 0x46] = &&L_IMM_0x70,
-		[IOP_I32_IMM_BASE + 0x71 - 0x46] = &&L_IMM_0x71,
-		[IOP_I32_IMM_BASE + 0x72 - 0x46] = &&L_IMM_0x72,
-		[IOP_I32_IMM_BASE + 0x73 - 0x46] = &&L_IMM_0x73,
-		[IOP_I32_IMM_BASE + 0x74 - 0x46] = &&L_IMM_0x74,
-		[IOP_I32_IMM_BASE + 0x75 - 0x46] = &&L_IMM_0x75,
-		[IOP_I32_IMM_BASE + 0x76 - 0x46] = &&L_IMM_0x76,
-		[IOP_I32_IMM_BASE + 0x77 - 0x46] = &&L_IMM_0x77,
-		[IOP_I32_IMM_BASE + 0x78 - 0x46] = &&L_IMM_0x78,
+		[IOP_IMM_BASE + 0x46 - 0x46] = &&L_IMM_0x46,
+		[IOP_IMM_BASE + 0x47 - 0x46] = &&L_IMM_0x47,
+		[IOP_IMM_BASE + 0x48 - 0x46] = &&L_IMM_0x48,
+		[IOP_IMM_BASE + 0x49 - 0x46] = &&L_IMM_0x49,
+		[IOP_IMM_BASE + 0x4a - 0x46] = &&L_IMM_0x4a,
+		[IOP_IMM_BASE + 0x4b - 0x46] = &&L_IMM_0x4b,
+		[IOP_IMM_BASE + 0x4c - 0x46] = &&L_IMM_0x4c,
+		[IOP_IMM_BASE + 0x4d - 0x46] = &&L_IMM_0x4d,
+		[IOP_IMM_BASE + 0x4e - 0x46] = &&L_IMM_0x4e,
+		[IOP_IMM_BASE + 0x4f - 0x46] = &&L_IMM_0x4f,
+		[IOP_IMM_BASE + 0x6a - 0x46] = &&L_IMM_0x6a,
+		[IOP_IMM_BASE + 0x6b - 0x46] = &&L_IMM_0x6b,
+		[IOP_IMM_BASE + 0x6c - 0x46] = &&L_IMM_0x6c,
+		[IOP_IMM_BASE + 0x6d - 0x46] = &&L_IMM_0x6d,
+		[IOP_IMM_BASE + 0x6e - 0x46] = &&L_IMM_0x6e,
+		[IOP_IMM_BASE + 0x6f - 0x46] = &&L_IMM_0x6f,
+		[IOP_IMM_BASE + 0x70 - 0x46] = &&L_IMM_0x70,
+		[IOP_IMM_BASE + 0x71 - 0x46] = &&L_IMM_0x71,
+		[IOP_IMM_BASE + 0x72 - 0x46] = &&L_IMM_0x72,
+		[IOP_IMM_BASE + 0x73 - 0x46] = &&L_IMM_0x73,
+		[IOP_IMM_BASE + 0x74 - 0x46] = &&L_IMM_0x74,
+		[IOP_IMM_BASE + 0x75 - 0x46] = &&L_IMM_0x75,
+		[IOP_IMM_BASE + 0x76 - 0x46] = &&L_IMM_0x76,
+		[IOP_IMM_BASE + 0x77 - 0x46] = &&L_IMM_0x77,
+		[IOP_IMM_BASE + 0x78 - 0x46] = &&L_IMM_0x78,
+		[IOP_IMM_BASE + 0x51 - 0x46] = &&L_IMM_0x51,
+		[IOP_IMM_BASE + 0x52 - 0x46] = &&L_IMM_0x52,
+		[IOP_IMM_BASE + 0x53 - 0x46] = &&L_IMM_0x53,
+		[IOP_IMM_BASE + 0x54 - 0x46] = &&L_IMM_0x54,
+		[IOP_IMM_BASE + 0x55 - 0x46] = &&L_IMM_0x55,
+		[IOP_IMM_BASE + 0x56 - 0x46] = &&L_IMM_0x56,
+		[IOP_IMM_BASE + 0x57 - 0x46] = &&L_IMM_0x57,
+		[IOP_IMM_BASE + 0x58 - 0x46] = &&L_IMM_0x58,
+		[IOP_IMM_BASE + 0x59 - 0x46] = &&L_IMM_0x59,
+		[IOP_IMM_BASE + 0x5a - 0x46] = &&L_IMM_0x5a,
+		[IOP_IMM_BASE + 0x5b - 0x46] = &&L_IMM_0x5b,
+		[IOP_IMM_BASE + 0x5c - 0x46] = &&L_IMM_0x5c,
+		[IOP_IMM_BASE + 0x5d - 0x46] = &&L_IMM_0x5d,
+		[IOP_IMM_BASE + 0x5e - 0x46] = &&L_IMM_0x5e,
+		[IOP_IMM_BASE + 0x5f - 0x46] = &&L_IMM_0x5f,
+		[IOP_IMM_BASE + 0x60 - 0x46] = &&L_IMM_0x60,
+		[IOP_IMM_BASE + 0x61 - 0x46] = &&L_IMM_0x61,
+		[IOP_IMM_BASE + 0x62 - 0x46] = &&L_IMM_0x62,
+		[IOP_IMM_BASE + 0x63 - 0x46] = &&L_IMM_0x63,
+		[IOP_IMM_BASE + 0x64 - 0x46] = &&L_IMM_0x64,
+		[IOP_IMM_BASE + 0x65 - 0x46] = &&L_IMM_0x65,
+		[IOP_IMM_BASE + 0x66 - 0x46] = &&L_IMM_0x66,
+		[IOP_IMM_BASE + 0x7c - 0x46] = &&L_IMM_0x7c,
+		[IOP_IMM_BASE + 0x7d - 0x46] = &&L_IMM_0x7d,
+		[IOP_IMM_BASE + 0x7e - 0x46] = &&L_IMM_0x7e,
+		[IOP_IMM_BASE + 0x7f - 0x46] = &&L_IMM_0x7f,
+		[IOP_IMM_BASE + 0x80 - 0x46] = &&L_IMM_0x80,
+		[IOP_IMM_BASE + 0x81 - 0x46] = &&L_IMM_0x81,
+		[IOP_IMM_BASE + 0x82 - 0x46] = &&L_IMM_0x82,
+		[IOP_IMM_BASE + 0x83 - 0x46] = &&L_IMM_0x83,
+		[IOP_IMM_BASE + 0x84 - 0x46] = &&L_IMM_0x84,
+		[IOP_IMM_BASE + 0x85 - 0x46] = &&L_IMM_0x85,
+		[IOP_IMM_BASE + 0x86 - 0x46] = &&L_IMM_0x86,
+		[IOP_IMM_BASE + 0x87 - 0x46] = &&L_IMM_0x87,
+		[IOP_IMM_BASE + 0x88 - 0x46] = &&L_IMM_0x88,
+		[IOP_IMM_BASE + 0x89 - 0x46] = &&L_IMM_0x89,
+		[IOP_IMM_BASE + 0x8a - 0x46] = &&L_IMM_0x8a,
+		[IOP_IMM_BASE + 0x92 - 0x46] = &&L_IMM_0x92,
+		[IOP_IMM_BASE + 0x93 - 0x46] = &&L_IMM_0x93,
+		[IOP_IMM_BASE + 0x94 - 0x46] = &&L_IMM_0x94,
+		[IOP_IMM_BASE + 0x95 - 0x46] = &&L_IMM_0x95,
+		[IOP_IMM_BASE + 0x96 - 0x46] = &&L_IMM_0x96,
+		[IOP_IMM_BASE + 0x97 - 0x46] = &&L_IMM_0x97,
+		[IOP_IMM_BASE + 0xa0 - 0x46] = &&L_IMM_0xa0,
+		[IOP_IMM_BASE + 0xa1 - 0x46] = &&L_IMM_0xa1,
+		[IOP_IMM_BASE + 0xa2 - 0x46] = &&L_IMM_0xa2,
+		[IOP_IMM_BASE + 0xa3 - 0x46] = &&L_IMM_0xa3,
+		[IOP_IMM_BASE + 0xa4 - 0x46] = &&L_IMM_0xa4,
+		[IOP_IMM_BASE + 0xa5 - 0x46] = &&L_IMM_0xa5,
 		[IOP_CMP_BR_BASE + 0x46 - 0x46] = &&L_CMPBR_0x46,
 		[IOP_CMP_BR_BASE + 0x47 - 0x46] = &&L_CMPBR_0x47,
 		[IOP_CMP_BR_BASE + 0x48 - 0x46] = &&L_CMPBR_0x48,
@@ -868,10 +917,22 @@ L_0x40: { /* memory.grow {d,delta} */
 		D0 = (uint64_t)(expr);                                                      \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		uint64_t a = A0, b = pc[1].u64;                                            \
+		D0 = (uint64_t)(expr);                                                      \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
 	}
 #define I64_CMP(op, expr)                                                                  \
 	L_##op: {                                                                           \
 		uint64_t a = A0, b = B1;                                                    \
+		D0 = (uint32_t)(expr);                                                      \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		uint64_t a = A0, b = pc[1].u64;                                            \
 		D0 = (uint32_t)(expr);                                                      \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
@@ -889,10 +950,22 @@ L_0x40: { /* memory.grow {d,delta} */
 		D0 = bits_f32(expr);                                                        \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		float a = f32_of(A0), b = f32_of(pc[1].u64);                               \
+		D0 = bits_f32(expr);                                                        \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
 	}
 #define F32_CMP(op, expr)                                                                  \
 	L_##op: {                                                                           \
 		float a = f32_of(A0), b = f32_of(B1);                                       \
+		D0 = (uint32_t)(expr);                                                      \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		float a = f32_of(A0), b = f32_of(pc[1].u64);                               \
 		D0 = (uint32_t)(expr);                                                      \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
@@ -910,10 +983,22 @@ L_0x40: { /* memory.grow {d,delta} */
 		D0 = bits_f64(expr);                                                        \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		double a = f64_of(A0), b = f64_of(pc[1].u64);                              \
+		D0 = bits_f64(expr);                                                        \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
 	}
 #define F64_CMP(op, expr)                                                                  \
 	L_##op: {                                                                           \
 		double a = f64_of(A0), b = f64_of(B1);                                      \
+		D0 = (uint32_t)(expr);                                                      \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		double a = f64_of(A0), b = f64_of(pc[1].u64);                              \
 		D0 = (uint32_t)(expr);                                                      \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
@@ -1010,40 +1095,41 @@ L_0x40: { /* memory.grow {d,delta} */
 	I64_BIN(0x7d, a - b)
 	I64_BIN(0x7e, a * b)
 
-L_0x7f: { /* i64.div_s */
-	int64_t a = (int64_t)A0, b = (int64_t)B1;
-	if (b == 0)
-		TRAP(WASM_TRAP_DIV_ZERO);
-	if (a == INT64_MIN && b == -1)
-		TRAP(WASM_TRAP_INT_OVERFLOW);
-	D0 = (uint64_t)(a / b);
-	pc += 2;
-	NEXT();
-}
-L_0x80: { /* i64.div_u */
-	uint64_t a = A0, b = B1;
-	if (b == 0)
-		TRAP(WASM_TRAP_DIV_ZERO);
-	D0 = a / b;
-	pc += 2;
-	NEXT();
-}
-L_0x81: { /* i64.rem_s */
-	int64_t a = (int64_t)A0, b = (int64_t)B1;
-	if (b == 0)
-		TRAP(WASM_TRAP_DIV_ZERO);
-	D0 = b == -1 ? 0 : (uint64_t)(a % b);
-	pc += 2;
-	NEXT();
-}
-L_0x82: { /* i64.rem_u */
-	uint64_t a = A0, b = B1;
-	if (b == 0)
-		TRAP(WASM_TRAP_DIV_ZERO);
-	D0 = a % b;
-	pc += 2;
-	NEXT();
-}
+#define I64_DIV(op, ta, body)                                                              \
+	L_##op: {                                                                           \
+		ta a = (ta)A0, b = (ta)B1;                                                 \
+		body;                                                                       \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_IMM_##op: {                                                                       \
+		ta a = (ta)A0, b = (ta)pc[1].u64;                                          \
+		body;                                                                       \
+		pc += 2;                                                                    \
+		NEXT();                                                                     \
+	}
+	I64_DIV(0x7f, int64_t, { /* i64.div_s */
+		if (b == 0)
+			TRAP(WASM_TRAP_DIV_ZERO);
+		if (a == INT64_MIN && b == -1)
+			TRAP(WASM_TRAP_INT_OVERFLOW);
+		D0 = (uint64_t)(a / b);
+	})
+	I64_DIV(0x80, uint64_t, { /* i64.div_u */
+		if (b == 0)
+			TRAP(WASM_TRAP_DIV_ZERO);
+		D0 = a / b;
+	})
+	I64_DIV(0x81, int64_t, { /* i64.rem_s */
+		if (b == 0)
+			TRAP(WASM_TRAP_DIV_ZERO);
+		D0 = b == -1 ? 0 : (uint64_t)(a % b);
+	})
+	I64_DIV(0x82, uint64_t, { /* i64.rem_u */
+		if (b == 0)
+			TRAP(WASM_TRAP_DIV_ZERO);
+		D0 = a % b;
+	})
 	I64_BIN(0x83, a & b)
 	I64_BIN(0x84, a | b)
 	I64_BIN(0x85, a ^ b)

@@ -53,8 +53,8 @@ enum wasm_iop {
 	IOP_COPY,              /* {d,a} */
 	IOP_CONST,             /* {d}, value (raw bits) */
 	IOP_BR_IF_NOT,         /* off, {cond}: branch when zero, no values moved */
-	IOP_I32_IMM_BASE,      /* i32 binary op 0x46..0x78 with constant b: {d,a}, imm */
-	IOP_CMP_BR_BASE = IOP_I32_IMM_BASE + (0x78 - 0x46 + 1),
+	IOP_IMM_BASE,          /* binary op 0x46..0xa5 with constant b: {d,a}, imm (raw bits) */
+	IOP_CMP_BR_BASE = IOP_IMM_BASE + (0xa5 - 0x46 + 1),
 			       /* i32 compare 0x46..0x4f fused with br_if: off, {a,b} */
 	IOP_CMPI_BR_BASE = IOP_CMP_BR_BASE + (0x4f - 0x46 + 1),
 			       /* the same with a constant b: off, {a,-}, imm */
