@@ -78,7 +78,9 @@ struct comp {
 	/* the last emitted op, while nothing followed it and no label intervened */
 	size_t last_op, last_dst;
 	uint32_t last_idx;
-	unsigned last_code;
+	unsigned last_code; /* its base op (not the acc form) */
+	bool last_acc;      /* its result is also in acc */
+	uint8_t last_form;  /* 0, or 1 when it read its first operand from acc */
 	/* straight-line code from the function entry (no label passed yet):
 	 * locals not written so far still hold their zero */
 	bool entry;
@@ -426,13 +428,39 @@ static bool opnd(struct comp *c, uint32_t k, uint32_t *slot)
 	}
 }
 
+/* Ops whose handlers leave their result in acc too: loads, numeric ops,
+ * their immediate and k forms (interp.c, SET). */
+static bool acc_producer(unsigned code)
+{
+	return (code >= 0x28 && code <= 0x35) || (code >= 0x45 && code <= 0xc4) ||
+	       (code >= IOP_IMM_BASE && code < IOP_CMP_BR_BASE) ||
+	       (code >= IOP_LOADK_BASE && code < IOP_A_BASE);
+}
+
 /* Record the op just emitted at cell op_at as producing the top value. */
-static void produced(struct comp *c, size_t op_at, unsigned code)
+static void produced(struct comp *c, size_t op_at, unsigned code, uint8_t form)
 {
 	c->last_op = op_at;
 	c->last_dst = op_at + 1;
 	c->last_idx = c->nvs - 1;
 	c->last_code = code;
+	c->last_acc = acc_producer(code);
+	c->last_form = form;
+}
+
+/* Whether popped operand k is the result of the op just emitted, which
+ * leaves it in acc: nothing was emitted since and no label intervened, so
+ * that op runs right before the next one. */
+static bool in_acc(const struct comp *c, uint32_t k)
+{
+	return c->last_op != NOLINK && c->last_acc && c->pop[k].loc.kind == LOC_TEMP &&
+	       c->pop[k].idx == c->last_idx;
+}
+
+/* Whether the interpreter has a handler for iop. */
+static bool has_form(const struct comp *c, unsigned iop)
+{
+	return c->lbl[iop] != c->lbl[IOP_NONE];
 }
 
 /*
@@ -445,6 +473,8 @@ static bool emit_op(struct comp *c, unsigned op, uint32_t nin, bool has_result, 
 {
 	uint32_t s[3] = { 0, 0, 0 }, d = 0;
 	size_t at;
+	unsigned form = op;
+	uint8_t f = 0;
 
 	if (!live(c))
 		return true;
@@ -453,8 +483,18 @@ static bool emit_op(struct comp *c, unsigned op, uint32_t nin, bool has_result, 
 			return false;
 	if (has_result)
 		d = home(c, c->nvs - 1);
+	/* an operand the previous op just computed is read from acc */
+	if (op < 0x100 && nin >= 1 && nin <= 2) {
+		if (in_acc(c, nin - 1) && has_form(c, IOP_A_BASE + op)) {
+			form = IOP_A_BASE + op;
+			f = 1;
+		} else if (nin == 2 && in_acc(c, 0) && has_form(c, IOP_B_BASE + op)) {
+			form = IOP_B_BASE + op;
+			f = 2;
+		}
+	}
 	at = c->n;
-	if (!put_op(c, op))
+	if (!put_op(c, form))
 		return false;
 	if (has_result) {
 		if (!put_2(c, d, s[0]) || (nin > 1 && !put_2(c, s[1], s[2])))
@@ -468,7 +508,7 @@ static bool emit_op(struct comp *c, unsigned op, uint32_t nin, bool has_result, 
 	if (nimm > 1 && !put_u64(c, i1))
 		return false;
 	if (has_result)
-		produced(c, at, op);
+		produced(c, at, op, f);
 	return true;
 }
 
@@ -507,13 +547,15 @@ static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 		 * i32 and f32 constants are kept zero-extended) */
 		uint32_t a;
 		size_t at;
+		bool acc;
 		if (!opnd(c, 1, &a))
 			return false;
+		acc = in_acc(c, 1) && has_form(c, IOP_IA_BASE + (op - 0x46u));
 		at = c->n;
-		if (!put_op(c, IOP_IMM_BASE + (op - 0x46u)) ||
+		if (!put_op(c, (acc ? IOP_IA_BASE : IOP_IMM_BASE) + (op - 0x46u)) ||
 		    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, c->pop[0].loc.v))
 			return false;
-		produced(c, at, IOP_IMM_BASE + (op - 0x46u));
+		produced(c, at, IOP_IMM_BASE + (op - 0x46u), acc);
 		return true;
 	}
 	return emit_op(c, op, nin, true, 0, 0, 0);
@@ -860,12 +902,15 @@ static bool op_memory(struct comp *c, uint8_t op)
 			uint32_t a = c->code[c->last_op + 1].s[1];
 			uint64_t k = c->code[c->last_op + 2].u64;
 			size_t at = c->last_op;
+			/* the add read a from acc: so does the load (its producer
+			 * now runs right before the load) */
+			bool acc = c->last_form == 1;
 			c->n = at;
-			if (!put_op(c, IOP_LOADK_BASE + (op - 0x28u)) ||
+			if (!put_op(c, (acc ? IOP_KA_BASE : IOP_LOADK_BASE) + (op - 0x28u)) ||
 			    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, k) ||
 			    !put_u64(c, offset))
 				return false;
-			produced(c, at, IOP_LOADK_BASE + (op - 0x28u));
+			produced(c, at, IOP_LOADK_BASE + (op - 0x28u), acc);
 			return true;
 		}
 		return emit_op(c, op, 1, true, 1, offset, 0);

@@ -182,6 +182,9 @@ static inline uint64_t sat_i64_u(double x)
 #pragma GCC diagnostic ignored "-Woverride-init"
 #pragma GCC diagnostic ignored "-Wunknown-warning-option"
 #pragma GCC diagnostic ignored "-Winitializer-overrides"
+/* forms no compiler output uses (e.g. the A form of a saturating
+ * truncation) are left out of the label table and compiled away */
+#pragma GCC diagnostic ignored "-Wunused-label"
 
 /*
  * Run f (its arguments already at args on the store's stack) until it
@@ -492,6 +495,330 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_LOADK_BASE + 0x33 - 0x28] = &&L_K_0x33,
 		[IOP_LOADK_BASE + 0x34 - 0x28] = &&L_K_0x34,
 		[IOP_LOADK_BASE + 0x35 - 0x28] = &&L_K_0x35,
+		[IOP_A_BASE + 0x28] = &&L_A_0x28,
+		[IOP_A_BASE + 0x29] = &&L_A_0x29,
+		[IOP_A_BASE + 0x2a] = &&L_A_0x2a,
+		[IOP_A_BASE + 0x2b] = &&L_A_0x2b,
+		[IOP_A_BASE + 0x2c] = &&L_A_0x2c,
+		[IOP_A_BASE + 0x2d] = &&L_A_0x2d,
+		[IOP_A_BASE + 0x2e] = &&L_A_0x2e,
+		[IOP_A_BASE + 0x2f] = &&L_A_0x2f,
+		[IOP_A_BASE + 0x30] = &&L_A_0x30,
+		[IOP_A_BASE + 0x31] = &&L_A_0x31,
+		[IOP_A_BASE + 0x32] = &&L_A_0x32,
+		[IOP_A_BASE + 0x33] = &&L_A_0x33,
+		[IOP_A_BASE + 0x34] = &&L_A_0x34,
+		[IOP_A_BASE + 0x35] = &&L_A_0x35,
+		[IOP_A_BASE + 0x36] = &&L_A_0x36,
+		[IOP_A_BASE + 0x37] = &&L_A_0x37,
+		[IOP_A_BASE + 0x38] = &&L_A_0x38,
+		[IOP_A_BASE + 0x39] = &&L_A_0x39,
+		[IOP_A_BASE + 0x3a] = &&L_A_0x3a,
+		[IOP_A_BASE + 0x3b] = &&L_A_0x3b,
+		[IOP_A_BASE + 0x3c] = &&L_A_0x3c,
+		[IOP_A_BASE + 0x3d] = &&L_A_0x3d,
+		[IOP_A_BASE + 0x3e] = &&L_A_0x3e,
+		[IOP_A_BASE + 0x45] = &&L_A_0x45,
+		[IOP_A_BASE + 0x46] = &&L_A_0x46,
+		[IOP_A_BASE + 0x47] = &&L_A_0x47,
+		[IOP_A_BASE + 0x48] = &&L_A_0x48,
+		[IOP_A_BASE + 0x49] = &&L_A_0x49,
+		[IOP_A_BASE + 0x4a] = &&L_A_0x4a,
+		[IOP_A_BASE + 0x4b] = &&L_A_0x4b,
+		[IOP_A_BASE + 0x4c] = &&L_A_0x4c,
+		[IOP_A_BASE + 0x4d] = &&L_A_0x4d,
+		[IOP_A_BASE + 0x4e] = &&L_A_0x4e,
+		[IOP_A_BASE + 0x4f] = &&L_A_0x4f,
+		[IOP_A_BASE + 0x50] = &&L_A_0x50,
+		[IOP_A_BASE + 0x51] = &&L_A_0x51,
+		[IOP_A_BASE + 0x52] = &&L_A_0x52,
+		[IOP_A_BASE + 0x53] = &&L_A_0x53,
+		[IOP_A_BASE + 0x54] = &&L_A_0x54,
+		[IOP_A_BASE + 0x55] = &&L_A_0x55,
+		[IOP_A_BASE + 0x56] = &&L_A_0x56,
+		[IOP_A_BASE + 0x57] = &&L_A_0x57,
+		[IOP_A_BASE + 0x58] = &&L_A_0x58,
+		[IOP_A_BASE + 0x59] = &&L_A_0x59,
+		[IOP_A_BASE + 0x5a] = &&L_A_0x5a,
+		[IOP_A_BASE + 0x5b] = &&L_A_0x5b,
+		[IOP_A_BASE + 0x5c] = &&L_A_0x5c,
+		[IOP_A_BASE + 0x5d] = &&L_A_0x5d,
+		[IOP_A_BASE + 0x5e] = &&L_A_0x5e,
+		[IOP_A_BASE + 0x5f] = &&L_A_0x5f,
+		[IOP_A_BASE + 0x60] = &&L_A_0x60,
+		[IOP_A_BASE + 0x61] = &&L_A_0x61,
+		[IOP_A_BASE + 0x62] = &&L_A_0x62,
+		[IOP_A_BASE + 0x63] = &&L_A_0x63,
+		[IOP_A_BASE + 0x64] = &&L_A_0x64,
+		[IOP_A_BASE + 0x65] = &&L_A_0x65,
+		[IOP_A_BASE + 0x66] = &&L_A_0x66,
+		[IOP_A_BASE + 0x67] = &&L_A_0x67,
+		[IOP_A_BASE + 0x68] = &&L_A_0x68,
+		[IOP_A_BASE + 0x69] = &&L_A_0x69,
+		[IOP_A_BASE + 0x6a] = &&L_A_0x6a,
+		[IOP_A_BASE + 0x6b] = &&L_A_0x6b,
+		[IOP_A_BASE + 0x6c] = &&L_A_0x6c,
+		[IOP_A_BASE + 0x6d] = &&L_A_0x6d,
+		[IOP_A_BASE + 0x6e] = &&L_A_0x6e,
+		[IOP_A_BASE + 0x6f] = &&L_A_0x6f,
+		[IOP_A_BASE + 0x70] = &&L_A_0x70,
+		[IOP_A_BASE + 0x71] = &&L_A_0x71,
+		[IOP_A_BASE + 0x72] = &&L_A_0x72,
+		[IOP_A_BASE + 0x73] = &&L_A_0x73,
+		[IOP_A_BASE + 0x74] = &&L_A_0x74,
+		[IOP_A_BASE + 0x75] = &&L_A_0x75,
+		[IOP_A_BASE + 0x76] = &&L_A_0x76,
+		[IOP_A_BASE + 0x77] = &&L_A_0x77,
+		[IOP_A_BASE + 0x78] = &&L_A_0x78,
+		[IOP_A_BASE + 0x79] = &&L_A_0x79,
+		[IOP_A_BASE + 0x7a] = &&L_A_0x7a,
+		[IOP_A_BASE + 0x7b] = &&L_A_0x7b,
+		[IOP_A_BASE + 0x7c] = &&L_A_0x7c,
+		[IOP_A_BASE + 0x7d] = &&L_A_0x7d,
+		[IOP_A_BASE + 0x7e] = &&L_A_0x7e,
+		[IOP_A_BASE + 0x7f] = &&L_A_0x7f,
+		[IOP_A_BASE + 0x80] = &&L_A_0x80,
+		[IOP_A_BASE + 0x81] = &&L_A_0x81,
+		[IOP_A_BASE + 0x82] = &&L_A_0x82,
+		[IOP_A_BASE + 0x83] = &&L_A_0x83,
+		[IOP_A_BASE + 0x84] = &&L_A_0x84,
+		[IOP_A_BASE + 0x85] = &&L_A_0x85,
+		[IOP_A_BASE + 0x86] = &&L_A_0x86,
+		[IOP_A_BASE + 0x87] = &&L_A_0x87,
+		[IOP_A_BASE + 0x88] = &&L_A_0x88,
+		[IOP_A_BASE + 0x89] = &&L_A_0x89,
+		[IOP_A_BASE + 0x8a] = &&L_A_0x8a,
+		[IOP_A_BASE + 0x8b] = &&L_A_0x8b,
+		[IOP_A_BASE + 0x8c] = &&L_A_0x8c,
+		[IOP_A_BASE + 0x8d] = &&L_A_0x8d,
+		[IOP_A_BASE + 0x8e] = &&L_A_0x8e,
+		[IOP_A_BASE + 0x8f] = &&L_A_0x8f,
+		[IOP_A_BASE + 0x90] = &&L_A_0x90,
+		[IOP_A_BASE + 0x91] = &&L_A_0x91,
+		[IOP_A_BASE + 0x92] = &&L_A_0x92,
+		[IOP_A_BASE + 0x93] = &&L_A_0x93,
+		[IOP_A_BASE + 0x94] = &&L_A_0x94,
+		[IOP_A_BASE + 0x95] = &&L_A_0x95,
+		[IOP_A_BASE + 0x96] = &&L_A_0x96,
+		[IOP_A_BASE + 0x97] = &&L_A_0x97,
+		[IOP_A_BASE + 0x98] = &&L_A_0x98,
+		[IOP_A_BASE + 0x99] = &&L_A_0x99,
+		[IOP_A_BASE + 0x9a] = &&L_A_0x9a,
+		[IOP_A_BASE + 0x9b] = &&L_A_0x9b,
+		[IOP_A_BASE + 0x9c] = &&L_A_0x9c,
+		[IOP_A_BASE + 0x9d] = &&L_A_0x9d,
+		[IOP_A_BASE + 0x9e] = &&L_A_0x9e,
+		[IOP_A_BASE + 0x9f] = &&L_A_0x9f,
+		[IOP_A_BASE + 0xa0] = &&L_A_0xa0,
+		[IOP_A_BASE + 0xa1] = &&L_A_0xa1,
+		[IOP_A_BASE + 0xa2] = &&L_A_0xa2,
+		[IOP_A_BASE + 0xa3] = &&L_A_0xa3,
+		[IOP_A_BASE + 0xa4] = &&L_A_0xa4,
+		[IOP_A_BASE + 0xa5] = &&L_A_0xa5,
+		[IOP_A_BASE + 0xa6] = &&L_A_0xa6,
+		[IOP_A_BASE + 0xa7] = &&L_A_0xa7,
+		[IOP_A_BASE + 0xa8] = &&L_A_0xa8,
+		[IOP_A_BASE + 0xa9] = &&L_A_0xa9,
+		[IOP_A_BASE + 0xaa] = &&L_A_0xaa,
+		[IOP_A_BASE + 0xab] = &&L_A_0xab,
+		[IOP_A_BASE + 0xac] = &&L_A_0xac,
+		[IOP_A_BASE + 0xad] = &&L_A_0xad,
+		[IOP_A_BASE + 0xae] = &&L_A_0xae,
+		[IOP_A_BASE + 0xaf] = &&L_A_0xaf,
+		[IOP_A_BASE + 0xb0] = &&L_A_0xb0,
+		[IOP_A_BASE + 0xb1] = &&L_A_0xb1,
+		[IOP_A_BASE + 0xb2] = &&L_A_0xb2,
+		[IOP_A_BASE + 0xb3] = &&L_A_0xb3,
+		[IOP_A_BASE + 0xb4] = &&L_A_0xb4,
+		[IOP_A_BASE + 0xb5] = &&L_A_0xb5,
+		[IOP_A_BASE + 0xb6] = &&L_A_0xb6,
+		[IOP_A_BASE + 0xb7] = &&L_A_0xb7,
+		[IOP_A_BASE + 0xb8] = &&L_A_0xb8,
+		[IOP_A_BASE + 0xb9] = &&L_A_0xb9,
+		[IOP_A_BASE + 0xba] = &&L_A_0xba,
+		[IOP_A_BASE + 0xbb] = &&L_A_0xbb,
+		[IOP_A_BASE + 0xbc] = &&L_A_0xbc,
+		[IOP_A_BASE + 0xbd] = &&L_A_0xbd,
+		[IOP_A_BASE + 0xbe] = &&L_A_0xbe,
+		[IOP_A_BASE + 0xbf] = &&L_A_0xbf,
+		[IOP_A_BASE + 0xc0] = &&L_A_0xc0,
+		[IOP_A_BASE + 0xc1] = &&L_A_0xc1,
+		[IOP_A_BASE + 0xc2] = &&L_A_0xc2,
+		[IOP_A_BASE + 0xc3] = &&L_A_0xc3,
+		[IOP_A_BASE + 0xc4] = &&L_A_0xc4,
+		[IOP_B_BASE + 0x36] = &&L_B_0x36,
+		[IOP_B_BASE + 0x37] = &&L_B_0x37,
+		[IOP_B_BASE + 0x38] = &&L_B_0x38,
+		[IOP_B_BASE + 0x39] = &&L_B_0x39,
+		[IOP_B_BASE + 0x3a] = &&L_B_0x3a,
+		[IOP_B_BASE + 0x3b] = &&L_B_0x3b,
+		[IOP_B_BASE + 0x3c] = &&L_B_0x3c,
+		[IOP_B_BASE + 0x3d] = &&L_B_0x3d,
+		[IOP_B_BASE + 0x3e] = &&L_B_0x3e,
+		[IOP_B_BASE + 0x46] = &&L_B_0x46,
+		[IOP_B_BASE + 0x47] = &&L_B_0x47,
+		[IOP_B_BASE + 0x48] = &&L_B_0x48,
+		[IOP_B_BASE + 0x49] = &&L_B_0x49,
+		[IOP_B_BASE + 0x4a] = &&L_B_0x4a,
+		[IOP_B_BASE + 0x4b] = &&L_B_0x4b,
+		[IOP_B_BASE + 0x4c] = &&L_B_0x4c,
+		[IOP_B_BASE + 0x4d] = &&L_B_0x4d,
+		[IOP_B_BASE + 0x4e] = &&L_B_0x4e,
+		[IOP_B_BASE + 0x4f] = &&L_B_0x4f,
+		[IOP_B_BASE + 0x51] = &&L_B_0x51,
+		[IOP_B_BASE + 0x52] = &&L_B_0x52,
+		[IOP_B_BASE + 0x53] = &&L_B_0x53,
+		[IOP_B_BASE + 0x54] = &&L_B_0x54,
+		[IOP_B_BASE + 0x55] = &&L_B_0x55,
+		[IOP_B_BASE + 0x56] = &&L_B_0x56,
+		[IOP_B_BASE + 0x57] = &&L_B_0x57,
+		[IOP_B_BASE + 0x58] = &&L_B_0x58,
+		[IOP_B_BASE + 0x59] = &&L_B_0x59,
+		[IOP_B_BASE + 0x5a] = &&L_B_0x5a,
+		[IOP_B_BASE + 0x5b] = &&L_B_0x5b,
+		[IOP_B_BASE + 0x5c] = &&L_B_0x5c,
+		[IOP_B_BASE + 0x5d] = &&L_B_0x5d,
+		[IOP_B_BASE + 0x5e] = &&L_B_0x5e,
+		[IOP_B_BASE + 0x5f] = &&L_B_0x5f,
+		[IOP_B_BASE + 0x60] = &&L_B_0x60,
+		[IOP_B_BASE + 0x61] = &&L_B_0x61,
+		[IOP_B_BASE + 0x62] = &&L_B_0x62,
+		[IOP_B_BASE + 0x63] = &&L_B_0x63,
+		[IOP_B_BASE + 0x64] = &&L_B_0x64,
+		[IOP_B_BASE + 0x65] = &&L_B_0x65,
+		[IOP_B_BASE + 0x66] = &&L_B_0x66,
+		[IOP_B_BASE + 0x6a] = &&L_B_0x6a,
+		[IOP_B_BASE + 0x6b] = &&L_B_0x6b,
+		[IOP_B_BASE + 0x6c] = &&L_B_0x6c,
+		[IOP_B_BASE + 0x6d] = &&L_B_0x6d,
+		[IOP_B_BASE + 0x6e] = &&L_B_0x6e,
+		[IOP_B_BASE + 0x6f] = &&L_B_0x6f,
+		[IOP_B_BASE + 0x70] = &&L_B_0x70,
+		[IOP_B_BASE + 0x71] = &&L_B_0x71,
+		[IOP_B_BASE + 0x72] = &&L_B_0x72,
+		[IOP_B_BASE + 0x73] = &&L_B_0x73,
+		[IOP_B_BASE + 0x74] = &&L_B_0x74,
+		[IOP_B_BASE + 0x75] = &&L_B_0x75,
+		[IOP_B_BASE + 0x76] = &&L_B_0x76,
+		[IOP_B_BASE + 0x77] = &&L_B_0x77,
+		[IOP_B_BASE + 0x78] = &&L_B_0x78,
+		[IOP_B_BASE + 0x7c] = &&L_B_0x7c,
+		[IOP_B_BASE + 0x7d] = &&L_B_0x7d,
+		[IOP_B_BASE + 0x7e] = &&L_B_0x7e,
+		[IOP_B_BASE + 0x7f] = &&L_B_0x7f,
+		[IOP_B_BASE + 0x80] = &&L_B_0x80,
+		[IOP_B_BASE + 0x81] = &&L_B_0x81,
+		[IOP_B_BASE + 0x82] = &&L_B_0x82,
+		[IOP_B_BASE + 0x83] = &&L_B_0x83,
+		[IOP_B_BASE + 0x84] = &&L_B_0x84,
+		[IOP_B_BASE + 0x85] = &&L_B_0x85,
+		[IOP_B_BASE + 0x86] = &&L_B_0x86,
+		[IOP_B_BASE + 0x87] = &&L_B_0x87,
+		[IOP_B_BASE + 0x88] = &&L_B_0x88,
+		[IOP_B_BASE + 0x89] = &&L_B_0x89,
+		[IOP_B_BASE + 0x8a] = &&L_B_0x8a,
+		[IOP_B_BASE + 0x92] = &&L_B_0x92,
+		[IOP_B_BASE + 0x93] = &&L_B_0x93,
+		[IOP_B_BASE + 0x94] = &&L_B_0x94,
+		[IOP_B_BASE + 0x95] = &&L_B_0x95,
+		[IOP_B_BASE + 0x96] = &&L_B_0x96,
+		[IOP_B_BASE + 0x97] = &&L_B_0x97,
+		[IOP_B_BASE + 0x98] = &&L_B_0x98,
+		[IOP_B_BASE + 0xa0] = &&L_B_0xa0,
+		[IOP_B_BASE + 0xa1] = &&L_B_0xa1,
+		[IOP_B_BASE + 0xa2] = &&L_B_0xa2,
+		[IOP_B_BASE + 0xa3] = &&L_B_0xa3,
+		[IOP_B_BASE + 0xa4] = &&L_B_0xa4,
+		[IOP_B_BASE + 0xa5] = &&L_B_0xa5,
+		[IOP_B_BASE + 0xa6] = &&L_B_0xa6,
+		[IOP_IA_BASE + 0x46 - 0x46] = &&L_IA_0x46,
+		[IOP_IA_BASE + 0x47 - 0x46] = &&L_IA_0x47,
+		[IOP_IA_BASE + 0x48 - 0x46] = &&L_IA_0x48,
+		[IOP_IA_BASE + 0x49 - 0x46] = &&L_IA_0x49,
+		[IOP_IA_BASE + 0x4a - 0x46] = &&L_IA_0x4a,
+		[IOP_IA_BASE + 0x4b - 0x46] = &&L_IA_0x4b,
+		[IOP_IA_BASE + 0x4c - 0x46] = &&L_IA_0x4c,
+		[IOP_IA_BASE + 0x4d - 0x46] = &&L_IA_0x4d,
+		[IOP_IA_BASE + 0x4e - 0x46] = &&L_IA_0x4e,
+		[IOP_IA_BASE + 0x4f - 0x46] = &&L_IA_0x4f,
+		[IOP_IA_BASE + 0x51 - 0x46] = &&L_IA_0x51,
+		[IOP_IA_BASE + 0x52 - 0x46] = &&L_IA_0x52,
+		[IOP_IA_BASE + 0x53 - 0x46] = &&L_IA_0x53,
+		[IOP_IA_BASE + 0x54 - 0x46] = &&L_IA_0x54,
+		[IOP_IA_BASE + 0x55 - 0x46] = &&L_IA_0x55,
+		[IOP_IA_BASE + 0x56 - 0x46] = &&L_IA_0x56,
+		[IOP_IA_BASE + 0x57 - 0x46] = &&L_IA_0x57,
+		[IOP_IA_BASE + 0x58 - 0x46] = &&L_IA_0x58,
+		[IOP_IA_BASE + 0x59 - 0x46] = &&L_IA_0x59,
+		[IOP_IA_BASE + 0x5a - 0x46] = &&L_IA_0x5a,
+		[IOP_IA_BASE + 0x5b - 0x46] = &&L_IA_0x5b,
+		[IOP_IA_BASE + 0x5c - 0x46] = &&L_IA_0x5c,
+		[IOP_IA_BASE + 0x5d - 0x46] = &&L_IA_0x5d,
+		[IOP_IA_BASE + 0x5e - 0x46] = &&L_IA_0x5e,
+		[IOP_IA_BASE + 0x5f - 0x46] = &&L_IA_0x5f,
+		[IOP_IA_BASE + 0x60 - 0x46] = &&L_IA_0x60,
+		[IOP_IA_BASE + 0x61 - 0x46] = &&L_IA_0x61,
+		[IOP_IA_BASE + 0x62 - 0x46] = &&L_IA_0x62,
+		[IOP_IA_BASE + 0x63 - 0x46] = &&L_IA_0x63,
+		[IOP_IA_BASE + 0x64 - 0x46] = &&L_IA_0x64,
+		[IOP_IA_BASE + 0x65 - 0x46] = &&L_IA_0x65,
+		[IOP_IA_BASE + 0x66 - 0x46] = &&L_IA_0x66,
+		[IOP_IA_BASE + 0x6a - 0x46] = &&L_IA_0x6a,
+		[IOP_IA_BASE + 0x6b - 0x46] = &&L_IA_0x6b,
+		[IOP_IA_BASE + 0x6c - 0x46] = &&L_IA_0x6c,
+		[IOP_IA_BASE + 0x6d - 0x46] = &&L_IA_0x6d,
+		[IOP_IA_BASE + 0x6e - 0x46] = &&L_IA_0x6e,
+		[IOP_IA_BASE + 0x6f - 0x46] = &&L_IA_0x6f,
+		[IOP_IA_BASE + 0x70 - 0x46] = &&L_IA_0x70,
+		[IOP_IA_BASE + 0x71 - 0x46] = &&L_IA_0x71,
+		[IOP_IA_BASE + 0x72 - 0x46] = &&L_IA_0x72,
+		[IOP_IA_BASE + 0x73 - 0x46] = &&L_IA_0x73,
+		[IOP_IA_BASE + 0x74 - 0x46] = &&L_IA_0x74,
+		[IOP_IA_BASE + 0x75 - 0x46] = &&L_IA_0x75,
+		[IOP_IA_BASE + 0x76 - 0x46] = &&L_IA_0x76,
+		[IOP_IA_BASE + 0x77 - 0x46] = &&L_IA_0x77,
+		[IOP_IA_BASE + 0x78 - 0x46] = &&L_IA_0x78,
+		[IOP_IA_BASE + 0x7c - 0x46] = &&L_IA_0x7c,
+		[IOP_IA_BASE + 0x7d - 0x46] = &&L_IA_0x7d,
+		[IOP_IA_BASE + 0x7e - 0x46] = &&L_IA_0x7e,
+		[IOP_IA_BASE + 0x7f - 0x46] = &&L_IA_0x7f,
+		[IOP_IA_BASE + 0x80 - 0x46] = &&L_IA_0x80,
+		[IOP_IA_BASE + 0x81 - 0x46] = &&L_IA_0x81,
+		[IOP_IA_BASE + 0x82 - 0x46] = &&L_IA_0x82,
+		[IOP_IA_BASE + 0x83 - 0x46] = &&L_IA_0x83,
+		[IOP_IA_BASE + 0x84 - 0x46] = &&L_IA_0x84,
+		[IOP_IA_BASE + 0x85 - 0x46] = &&L_IA_0x85,
+		[IOP_IA_BASE + 0x86 - 0x46] = &&L_IA_0x86,
+		[IOP_IA_BASE + 0x87 - 0x46] = &&L_IA_0x87,
+		[IOP_IA_BASE + 0x88 - 0x46] = &&L_IA_0x88,
+		[IOP_IA_BASE + 0x89 - 0x46] = &&L_IA_0x89,
+		[IOP_IA_BASE + 0x8a - 0x46] = &&L_IA_0x8a,
+		[IOP_IA_BASE + 0x92 - 0x46] = &&L_IA_0x92,
+		[IOP_IA_BASE + 0x93 - 0x46] = &&L_IA_0x93,
+		[IOP_IA_BASE + 0x94 - 0x46] = &&L_IA_0x94,
+		[IOP_IA_BASE + 0x95 - 0x46] = &&L_IA_0x95,
+		[IOP_IA_BASE + 0x96 - 0x46] = &&L_IA_0x96,
+		[IOP_IA_BASE + 0x97 - 0x46] = &&L_IA_0x97,
+		[IOP_IA_BASE + 0xa0 - 0x46] = &&L_IA_0xa0,
+		[IOP_IA_BASE + 0xa1 - 0x46] = &&L_IA_0xa1,
+		[IOP_IA_BASE + 0xa2 - 0x46] = &&L_IA_0xa2,
+		[IOP_IA_BASE + 0xa3 - 0x46] = &&L_IA_0xa3,
+		[IOP_IA_BASE + 0xa4 - 0x46] = &&L_IA_0xa4,
+		[IOP_IA_BASE + 0xa5 - 0x46] = &&L_IA_0xa5,
+		[IOP_KA_BASE + 0x28 - 0x28] = &&L_KA_0x28,
+		[IOP_KA_BASE + 0x29 - 0x28] = &&L_KA_0x29,
+		[IOP_KA_BASE + 0x2a - 0x28] = &&L_KA_0x2a,
+		[IOP_KA_BASE + 0x2b - 0x28] = &&L_KA_0x2b,
+		[IOP_KA_BASE + 0x2c - 0x28] = &&L_KA_0x2c,
+		[IOP_KA_BASE + 0x2d - 0x28] = &&L_KA_0x2d,
+		[IOP_KA_BASE + 0x2e - 0x28] = &&L_KA_0x2e,
+		[IOP_KA_BASE + 0x2f - 0x28] = &&L_KA_0x2f,
+		[IOP_KA_BASE + 0x30 - 0x28] = &&L_KA_0x30,
+		[IOP_KA_BASE + 0x31 - 0x28] = &&L_KA_0x31,
+		[IOP_KA_BASE + 0x32 - 0x28] = &&L_KA_0x32,
+		[IOP_KA_BASE + 0x33 - 0x28] = &&L_KA_0x33,
+		[IOP_KA_BASE + 0x34 - 0x28] = &&L_KA_0x34,
+		[IOP_KA_BASE + 0x35 - 0x28] = &&L_KA_0x35,
 	};
 	const union wasm_cell *pc;
 	uint64_t *sp, *fp, *stack_end;
@@ -499,6 +826,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 	struct wasm_memory *memobj;
 	uint8_t *mem;
 	uint64_t memsize, fuel;
+	uint64_t acc = 0; /* the last result (see SET) */
 	struct wasm_frame *frames;
 	uint32_t nframes, max_frames;
 	enum wasm_trap trap;
@@ -778,27 +1106,44 @@ L_0x26: { /* table.set {i,v}, table */
 	NEXT();
 }
 
-#define LOAD(op, ctype, conv)                                                              \
-	L_##op: {                                                                           \
-		uint64_t ea = (uint64_t)(uint32_t)A0 + pc[1].u64;                           \
+/*
+ * Every op of the numeric and load families leaves its result in acc as
+ * well as in its destination slot.  The compiler gives an op that runs
+ * right after the producer of one of its operands its A form (first
+ * operand from acc) or B form (second operand from acc): a chain of
+ * dependent ops then passes values in a register instead of waiting for
+ * a store to reach the following load.
+ */
+#define SET(x) (acc = D0 = (x))
+#define IMMV pc[1].u64
+#define LOAD_1(lbl, SA, ctype, conv)                                                       \
+	lbl: {                                                                             \
+		uint64_t ea = (uint64_t)(uint32_t)(SA) + pc[1].u64;                        \
 		ctype v;                                                                    \
 		if (ea + sizeof(ctype) > memsize)                                           \
 			TRAP(WASM_TRAP_MEM_OOB);                                            \
 		memcpy(&v, mem + ea, sizeof(ctype));                                        \
-		D0 = conv;                                                                  \
+		SET(conv);                                                                 \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
-#define STORE(op, ctype)                                                                   \
-	L_##op: {                                                                           \
-		ctype v = (ctype)A0;                                                        \
-		uint64_t ea = (uint64_t)(uint32_t)fp[pc[0].s[0]] + pc[1].u64;               \
+#define LOAD(op, ctype, conv)                                                              \
+	LOAD_1(L_##op, A0, ctype, conv)                                                    \
+	LOAD_1(L_A_##op, acc, ctype, conv)
+#define STORE_1(lbl, SADDR, SVAL, ctype)                                                   \
+	lbl: {                                                                             \
+		ctype v = (ctype)(SVAL);                                                   \
+		uint64_t ea = (uint64_t)(uint32_t)(SADDR) + pc[1].u64;                     \
 		if (ea + sizeof(ctype) > memsize)                                           \
 			TRAP(WASM_TRAP_MEM_OOB);                                            \
 		memcpy(mem + ea, &v, sizeof(ctype));                                        \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
+#define STORE(op, ctype)                                                                   \
+	STORE_1(L_##op, fp[pc[0].s[0]], A0, ctype)                                         \
+	STORE_1(L_A_##op, acc, A0, ctype)                                                  \
+	STORE_1(L_B_##op, fp[pc[0].s[0]], acc, ctype)
 
 	LOAD(0x28, uint32_t, v)
 	LOAD(0x29, uint64_t, v)
@@ -814,18 +1159,21 @@ L_0x26: { /* table.set {i,v}, table */
 	LOAD(0x33, uint16_t, v)
 	LOAD(0x34, int32_t, (uint64_t)(int64_t)v)
 	LOAD(0x35, uint32_t, v)
-#define LOADK(op, ctype, conv)                                                             \
-	L_K_##op: { /* {d,a}, k, off */                                                     \
-		uint64_t ea = (uint64_t)(uint32_t)((uint32_t)A0 + (uint32_t)pc[1].u64) +    \
+#define LOADK_1(lbl, SA, ctype, conv)                                                      \
+	lbl: { /* {d,a}, k, off */                                                         \
+		uint64_t ea = (uint64_t)(uint32_t)((uint32_t)(SA) + (uint32_t)pc[1].u64) + \
 			      pc[2].u64;                                                    \
 		ctype v;                                                                    \
 		if (ea + sizeof(ctype) > memsize)                                           \
 			TRAP(WASM_TRAP_MEM_OOB);                                            \
 		memcpy(&v, mem + ea, sizeof(ctype));                                        \
-		D0 = conv;                                                                  \
+		SET(conv);                                                                 \
 		pc += 3;                                                                    \
 		NEXT();                                                                     \
 	}
+#define LOADK(op, ctype, conv)                                                             \
+	LOADK_1(L_K_##op, A0, ctype, conv)                                                 \
+	LOADK_1(L_KA_##op, acc, ctype, conv)
 	LOADK(0x28, uint32_t, v)
 	LOADK(0x29, uint64_t, v)
 	LOADK(0x2a, uint32_t, v)
@@ -849,7 +1197,6 @@ L_0x26: { /* table.set {i,v}, table */
 	STORE(0x3c, uint8_t)
 	STORE(0x3d, uint16_t)
 	STORE(0x3e, uint32_t)
-
 L_0x3f: /* memory.size {d} */
 	D0 = memobj->pages;
 	pc++;
@@ -866,29 +1213,51 @@ L_0x40: { /* memory.grow {d,delta} */
 	NEXT();
 }
 
-#define I32_UN(op, expr)                                                                   \
-	L_##op: {                                                                           \
-		uint32_t a = (uint32_t)A0;                                                  \
-		D0 = (uint32_t)(expr);                                                      \
+/* Operand conversions from slot bits, and result conversions to them. */
+#define U32C(x) ((uint32_t)(x))
+#define U64C(x) ((uint64_t)(x))
+/* Unary ops: plain and A forms. */
+#define UN_1(lbl, T, CV, RES, SA, expr)                                                    \
+	lbl: {                                                                             \
+		T a = CV(SA);                                                              \
+		SET(RES(expr));                                                            \
 		pc++;                                                                       \
 		NEXT();                                                                     \
 	}
-#define I32_BIN(op, expr)                                                                  \
-	L_##op: {                                                                           \
-		uint32_t a = (uint32_t)A0, b = (uint32_t)B1;                                \
-		D0 = (uint32_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		uint32_t a = (uint32_t)A0, b = (uint32_t)pc[1].u64;                         \
-		D0 = (uint32_t)(expr);                                                      \
+#define UN(op, T, CV, RES, expr)                                                           \
+	UN_1(L_##op, T, CV, RES, A0, expr)                                                 \
+	UN_1(L_A_##op, T, CV, RES, acc, expr)
+/* Binary ops: plain, immediate (IMM), A, B and immediate with A (IA) forms. */
+#define BIN_1(lbl, T, CV, RES, SA, SB, expr)                                               \
+	lbl: {                                                                             \
+		T a = CV(SA), b = CV(SB);                                                  \
+		SET(RES(expr));                                                            \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
+#define BIN(op, T, CV, RES, expr)                                                          \
+	BIN_1(L_##op, T, CV, RES, A0, B1, expr)                                            \
+	BIN_1(L_IMM_##op, T, CV, RES, A0, IMMV, expr)                                      \
+	BIN_1(L_A_##op, T, CV, RES, acc, B1, expr)                                         \
+	BIN_1(L_B_##op, T, CV, RES, A0, acc, expr)                                         \
+	BIN_1(L_IA_##op, T, CV, RES, acc, IMMV, expr)
+#define I32_UN(op, expr) UN(op, uint32_t, U32C, U32C, expr)
+#define I64_UN(op, expr) UN(op, uint64_t, U64C, U64C, expr)
+#define F32_UN(op, expr) UN(op, float, f32_of, bits_f32, expr)
+#define F64_UN(op, expr) UN(op, double, f64_of, bits_f64, expr)
+#define CONV(op, expr) UN(op, uint64_t, U64C, U64C, expr)
+#define I32_BIN(op, expr) BIN(op, uint32_t, U32C, U32C, expr)
+#define I64_BIN(op, expr) BIN(op, uint64_t, U64C, U64C, expr)
+#define I64_CMP(op, expr) BIN(op, uint64_t, U64C, U32C, expr)
+#define F32_BIN(op, expr) BIN(op, float, f32_of, bits_f32, expr)
+#define F32_CMP(op, expr) BIN(op, float, f32_of, U32C, expr)
+#define F64_BIN(op, expr) BIN(op, double, f64_of, bits_f64, expr)
+#define F64_CMP(op, expr) BIN(op, double, f64_of, U32C, expr)
+/* i32 comparisons also branch: compare-and-branch on slots (off, {a,b})
+ * and on a slot and a constant (off, {a,-}, imm). */
 #define I32_CMP(op, expr)                                                                  \
 	I32_BIN(op, expr)                                                                   \
-	L_CMPBR_##op: { /* off, {a,b} */                                                    \
+	L_CMPBR_##op: {                                                                    \
 		uint32_t a = (uint32_t)fp[pc[1].s[0]], b = (uint32_t)fp[pc[1].s[1]];        \
 		if (expr)                                                                   \
 			pc += pc->i64;                                                      \
@@ -896,7 +1265,7 @@ L_0x40: { /* memory.grow {d,delta} */
 			pc += 2;                                                            \
 		NEXT();                                                                     \
 	}                                                                                   \
-	L_CMPIBR_##op: { /* off, {a,-}, imm */                                              \
+	L_CMPIBR_##op: {                                                                   \
 		uint32_t a = (uint32_t)fp[pc[1].s[0]], b = (uint32_t)pc[2].u64;             \
 		if (expr)                                                                   \
 			pc += pc->i64;                                                      \
@@ -904,119 +1273,20 @@ L_0x40: { /* memory.grow {d,delta} */
 			pc += 3;                                                            \
 		NEXT();                                                                     \
 	}
-#define I64_UN(op, expr)                                                                   \
-	L_##op: {                                                                           \
-		uint64_t a = A0;                                                            \
-		D0 = (uint64_t)(expr);                                                      \
-		pc++;                                                                       \
-		NEXT();                                                                     \
-	}
-#define I64_BIN(op, expr)                                                                  \
-	L_##op: {                                                                           \
-		uint64_t a = A0, b = B1;                                                    \
-		D0 = (uint64_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		uint64_t a = A0, b = pc[1].u64;                                            \
-		D0 = (uint64_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}
-#define I64_CMP(op, expr)                                                                  \
-	L_##op: {                                                                           \
-		uint64_t a = A0, b = B1;                                                    \
-		D0 = (uint32_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		uint64_t a = A0, b = pc[1].u64;                                            \
-		D0 = (uint32_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}
-#define F32_UN(op, expr)                                                                   \
-	L_##op: {                                                                           \
-		float a = f32_of(A0);                                                       \
-		D0 = bits_f32(expr);                                                        \
-		pc++;                                                                       \
-		NEXT();                                                                     \
-	}
-#define F32_BIN(op, expr)                                                                  \
-	L_##op: {                                                                           \
-		float a = f32_of(A0), b = f32_of(B1);                                       \
-		D0 = bits_f32(expr);                                                        \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		float a = f32_of(A0), b = f32_of(pc[1].u64);                               \
-		D0 = bits_f32(expr);                                                        \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}
-#define F32_CMP(op, expr)                                                                  \
-	L_##op: {                                                                           \
-		float a = f32_of(A0), b = f32_of(B1);                                       \
-		D0 = (uint32_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		float a = f32_of(A0), b = f32_of(pc[1].u64);                               \
-		D0 = (uint32_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}
-#define F64_UN(op, expr)                                                                   \
-	L_##op: {                                                                           \
-		double a = f64_of(A0);                                                      \
-		D0 = bits_f64(expr);                                                        \
-		pc++;                                                                       \
-		NEXT();                                                                     \
-	}
-#define F64_BIN(op, expr)                                                                  \
-	L_##op: {                                                                           \
-		double a = f64_of(A0), b = f64_of(B1);                                      \
-		D0 = bits_f64(expr);                                                        \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		double a = f64_of(A0), b = f64_of(pc[1].u64);                              \
-		D0 = bits_f64(expr);                                                        \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}
-#define F64_CMP(op, expr)                                                                  \
-	L_##op: {                                                                           \
-		double a = f64_of(A0), b = f64_of(B1);                                      \
-		D0 = (uint32_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		double a = f64_of(A0), b = f64_of(pc[1].u64);                              \
-		D0 = (uint32_t)(expr);                                                      \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}
-/* Division-like i32/i64 ops that can trap: plain and immediate forms. */
-#define I32_DIV(op, body)                                                                  \
-	L_##op: {                                                                           \
-		uint32_t a = (uint32_t)A0, b = (uint32_t)B1;                                \
-		body;                                                                       \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		uint32_t a = (uint32_t)A0, b = (uint32_t)pc[1].u64;                         \
+/* Division-like ops that can trap, in the five binary forms. */
+#define DIV_1(lbl, T, SA, SB, body)                                                        \
+	lbl: {                                                                             \
+		T a = (T)(SA), b = (T)(SB);                                                \
 		body;                                                                       \
 		pc += 2;                                                                    \
 		NEXT();                                                                     \
 	}
+#define DIV(op, T, body)                                                                   \
+	DIV_1(L_##op, T, A0, B1, body)                                                     \
+	DIV_1(L_IMM_##op, T, A0, IMMV, body)                                               \
+	DIV_1(L_A_##op, T, acc, B1, body)                                                  \
+	DIV_1(L_B_##op, T, A0, acc, body)                                                  \
+	DIV_1(L_IA_##op, T, acc, IMMV, body)
 
 	I32_UN(0x45, a == 0)
 	I32_CMP(0x46, a == b)
@@ -1029,7 +1299,7 @@ L_0x40: { /* memory.grow {d,delta} */
 	I32_CMP(0x4d, a <= b)
 	I32_CMP(0x4e, (int32_t)a >= (int32_t)b)
 	I32_CMP(0x4f, a >= b)
-	I64_UN(0x50, (uint32_t)(a == 0))
+	I64_UN(0x50, a == 0)
 	I64_CMP(0x51, a == b)
 	I64_CMP(0x52, a != b)
 	I64_CMP(0x53, (int64_t)a < (int64_t)b)
@@ -1058,27 +1328,27 @@ L_0x40: { /* memory.grow {d,delta} */
 	I32_BIN(0x6a, a + b)
 	I32_BIN(0x6b, a - b)
 	I32_BIN(0x6c, a * b)
-	I32_DIV(0x6d, {
+	DIV(0x6d, uint32_t, {
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
 		if (a == 0x80000000u && b == 0xffffffffu)
 			TRAP(WASM_TRAP_INT_OVERFLOW);
-		D0 = (uint32_t)((int32_t)a / (int32_t)b);
+		SET((uint32_t)((int32_t)a / (int32_t)b));
 	})
-	I32_DIV(0x6e, {
+	DIV(0x6e, uint32_t, {
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
-		D0 = a / b;
+		SET(a / b);
 	})
-	I32_DIV(0x6f, {
+	DIV(0x6f, uint32_t, {
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
-		D0 = b == 0xffffffffu ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
+		SET(b == 0xffffffffu ? 0 : (uint32_t)((int32_t)a % (int32_t)b));
 	})
-	I32_DIV(0x70, {
+	DIV(0x70, uint32_t, {
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
-		D0 = a % b;
+		SET(a % b);
 	})
 	I32_BIN(0x71, a & b)
 	I32_BIN(0x72, a | b)
@@ -1094,41 +1364,27 @@ L_0x40: { /* memory.grow {d,delta} */
 	I64_BIN(0x7c, a + b)
 	I64_BIN(0x7d, a - b)
 	I64_BIN(0x7e, a * b)
-
-#define I64_DIV(op, ta, body)                                                              \
-	L_##op: {                                                                           \
-		ta a = (ta)A0, b = (ta)B1;                                                 \
-		body;                                                                       \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}                                                                                   \
-	L_IMM_##op: {                                                                       \
-		ta a = (ta)A0, b = (ta)pc[1].u64;                                          \
-		body;                                                                       \
-		pc += 2;                                                                    \
-		NEXT();                                                                     \
-	}
-	I64_DIV(0x7f, int64_t, { /* i64.div_s */
+	DIV(0x7f, int64_t, { /* i64.div_s */
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
 		if (a == INT64_MIN && b == -1)
 			TRAP(WASM_TRAP_INT_OVERFLOW);
-		D0 = (uint64_t)(a / b);
+		SET((uint64_t)(a / b));
 	})
-	I64_DIV(0x80, uint64_t, { /* i64.div_u */
+	DIV(0x80, uint64_t, { /* i64.div_u */
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
-		D0 = a / b;
+		SET(a / b);
 	})
-	I64_DIV(0x81, int64_t, { /* i64.rem_s */
+	DIV(0x81, int64_t, { /* i64.rem_s */
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
-		D0 = b == -1 ? 0 : (uint64_t)(a % b);
+		SET(b == -1 ? 0 : (uint64_t)(a % b));
 	})
-	I64_DIV(0x82, uint64_t, { /* i64.rem_u */
+	DIV(0x82, uint64_t, { /* i64.rem_u */
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
-		D0 = a % b;
+		SET(a % b);
 	})
 	I64_BIN(0x83, a & b)
 	I64_BIN(0x84, a | b)
@@ -1138,15 +1394,8 @@ L_0x40: { /* memory.grow {d,delta} */
 	I64_BIN(0x88, a >> (b & 63))
 	I64_BIN(0x89, rotl64(a, b))
 	I64_BIN(0x8a, rotl64(a, 64 - (b & 63)))
-
-L_0x8b: /* f32.abs */
-	D0 = (uint32_t)A0 & 0x7fffffffu;
-	pc++;
-	NEXT();
-L_0x8c: /* f32.neg */
-	D0 = (uint32_t)A0 ^ 0x80000000u;
-	pc++;
-	NEXT();
+	I32_UN(0x8b, a & 0x7fffffffu) /* f32.abs */
+	I32_UN(0x8c, a ^ 0x80000000u) /* f32.neg */
 	F32_UN(0x8d, f32_round(a, 0))
 	F32_UN(0x8e, f32_round(a, 1))
 	F32_UN(0x8f, f32_round(a, 2))
@@ -1158,18 +1407,9 @@ L_0x8c: /* f32.neg */
 	F32_BIN(0x95, a / b)
 	F32_BIN(0x96, f32_min(a, b))
 	F32_BIN(0x97, f32_max(a, b))
-L_0x98: /* f32.copysign */
-	D0 = ((uint32_t)A0 & 0x7fffffffu) | ((uint32_t)B1 & 0x80000000u);
-	pc += 2;
-	NEXT();
-L_0x99: /* f64.abs */
-	D0 = A0 & 0x7fffffffffffffffull;
-	pc++;
-	NEXT();
-L_0x9a: /* f64.neg */
-	D0 = A0 ^ 0x8000000000000000ull;
-	pc++;
-	NEXT();
+	I32_BIN(0x98, (a & 0x7fffffffu) | (b & 0x80000000u)) /* f32.copysign */
+	I64_UN(0x99, a & 0x7fffffffffffffffull) /* f64.abs */
+	I64_UN(0x9a, a ^ 0x8000000000000000ull) /* f64.neg */
 	F64_UN(0x9b, f64_round(a, 0))
 	F64_UN(0x9c, f64_round(a, 1))
 	F64_UN(0x9d, f64_round(a, 2))
@@ -1181,28 +1421,22 @@ L_0x9a: /* f64.neg */
 	F64_BIN(0xa3, a / b)
 	F64_BIN(0xa4, f64_min(a, b))
 	F64_BIN(0xa5, f64_max(a, b))
-L_0xa6: /* f64.copysign */
-	D0 = (A0 & 0x7fffffffffffffffull) | (B1 & 0x8000000000000000ull);
-	pc += 2;
-	NEXT();
-
-L_0xa7: /* i32.wrap_i64 */
-	D0 = (uint32_t)A0;
-	pc++;
-	NEXT();
+	I64_BIN(0xa6, (a & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull)) /* f64.copysign */
+	CONV(0xa7, (uint32_t)a) /* i32.wrap_i64 */
 
 /* Trapping truncation: valid iff lo < x < hi (exclusive bounds, exact). */
-#define TRUNC(op, ftype, fof, lo, hi, ctype, conv)                                         \
-	L_##op: {                                                                           \
-		ftype x = fof(A0);                                                          \
+#define TRUNC_1(lbl, SA, ftype, fof, lo, hi, ctype, conv)                                  \
+	lbl: {                                                                             \
+		ftype x = fof(SA);                                                         \
 		if (x != x)                                                                 \
 			TRAP(WASM_TRAP_INVALID_CONV);                                       \
 		if (!(x > (lo) && x < (hi)))                                                \
 			TRAP(WASM_TRAP_INT_OVERFLOW);                                       \
-		D0 = conv((ctype)x);                                                        \
+		SET(conv((ctype)x));                                                       \
 		pc++;                                                                       \
 		NEXT();                                                                     \
 	}
+#define TRUNC(op, ...) TRUNC_1(L_##op, A0, __VA_ARGS__) TRUNC_1(L_A_##op, acc, __VA_ARGS__)
 #define U32(x) (uint64_t)(uint32_t)(x)
 #define U64(x) (uint64_t)(x)
 	TRUNC(0xa8, float, f32_of, -2147483904.0f, 2147483648.0f, int32_t, U32)
@@ -1214,13 +1448,6 @@ L_0xa7: /* i32.wrap_i64 */
 	TRUNC(0xb0, double, f64_of, -9223372036854777856.0, 9223372036854775808.0, int64_t, U64)
 	TRUNC(0xb1, double, f64_of, -1.0, 18446744073709551616.0, uint64_t, U64)
 
-#define CONV(op, expr)                                                                     \
-	L_##op: {                                                                           \
-		uint64_t a = A0;                                                            \
-		D0 = (expr);                                                                \
-		pc++;                                                                       \
-		NEXT();                                                                     \
-	}
 	CONV(0xac, (uint64_t)(int64_t)(int32_t)(uint32_t)a)
 	CONV(0xad, (uint32_t)a)
 	CONV(0xb2, bits_f32((float)(int32_t)(uint32_t)a))

@@ -60,8 +60,16 @@ enum wasm_iop {
 			       /* the same with a constant b: off, {a,-}, imm */
 	IOP_LOADK_BASE = IOP_CMPI_BR_BASE + (0x4f - 0x46 + 1),
 			       /* load 0x28..0x35 from (a + k) mod 2^32: {d,a}, k, off */
-	IOP_COUNT = IOP_LOADK_BASE + (0x35 - 0x28 + 1)
+	IOP_A_BASE = IOP_LOADK_BASE + (0x35 - 0x28 + 1),
+			       /* op 0x00..0xff with its first operand from acc (same cells) */
+	IOP_B_BASE = IOP_A_BASE + 0x100, /* ... with its second operand from acc */
+	IOP_IA_BASE = IOP_B_BASE + 0x100, /* immediate form, first operand from acc */
+	IOP_KA_BASE = IOP_IA_BASE + (0xa5 - 0x46 + 1), /* load with k, address from acc */
+	IOP_COUNT = IOP_KA_BASE + (0x35 - 0x28 + 1)
 };
+
+/* An opcode with no handler: its label is the invalid op's. */
+#define IOP_NONE 0x01
 
 struct wasm_functype {
 	uint32_t nparams, nresults;
