@@ -1116,6 +1116,12 @@ static bool op_call(struct comp *c, const struct wasm_functype *ft, unsigned iop
 		return false;
 	if (!live(c))
 		return true;
+	if (!indirect && i0 >= c->m->nfunc_imports) {
+		/* a function of this module: its code, in the caller's instance */
+		union wasm_cell cell;
+		cell.ptr = (uintptr_t)&c->m->codes[i0 - c->m->nfunc_imports];
+		return put_op(c, IOP_CALL_LOCAL) && put_u64(c, cell.u64) && put_2(c, argbase, 0);
+	}
 	if (!put_op(c, iop) || !put_u64(c, i0))
 		return false;
 	if (indirect)

@@ -383,6 +383,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_RETURN] = &&L_RETURN,
 		[IOP_CALL] = &&L_CALL,
 		[IOP_CALL_INDIRECT] = &&L_CALL_INDIRECT,
+		[IOP_CALL_LOCAL] = &&L_CALL_LOCAL,
 		[IOP_FUEL] = &&L_FUEL,
 		[IOP_SELECT] = &&L_SELECT,
 		[IOP_COPY] = &&L_COPY,
@@ -1043,6 +1044,34 @@ L_CALL: /* funcidx, {argbase} */
 	sp = fp + pc[1].s[0] + f->type->nparams;
 	pc += 2;
 	goto do_call;
+
+L_CALL_LOCAL: { /* code, {argbase}: same instance, never a host function */
+	const struct wasm_code *code = (const struct wasm_code *)pc[0].ptr;
+	uint64_t *nfp = fp + pc[1].s[0];
+
+	if (nframes >= max_frames)
+		TRAP(WASM_TRAP_CALL_DEPTH);
+	if ((size_t)(stack_end - nfp) < code->max_slots)
+		TRAP(WASM_TRAP_STACK);
+	if (__builtin_expect(fuel < code->entry_fuel || s->interrupt, 0)) {
+		if (s->interrupt) {
+			s->interrupt = 0;
+			TRAP(WASM_TRAP_INTERRUPTED);
+		}
+		fuel = 0;
+		TRAP(WASM_TRAP_FUEL);
+	}
+	fuel -= code->entry_fuel;
+	frames[nframes].ret_pc = pc + 2;
+	frames[nframes].fp = fp;
+	frames[nframes].inst = inst;
+	nframes++;
+	fp = nfp;
+	for (uint32_t i = code->nparams; i < code->nlocals; i++)
+		fp[i] = 0;
+	pc = code->cells + code->entry_skip;
+	NEXT();
+}
 
 L_CALL_INDIRECT: { /* typeidx, tableidx, {argbase,idx} */
 	const struct wasm_functype *want = inst->mod->types[pc[0].u64];

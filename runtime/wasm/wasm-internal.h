@@ -53,6 +53,7 @@ enum wasm_iop {
 	IOP_COPY,              /* {d,a} */
 	IOP_CONST,             /* {d}, value (raw bits) */
 	IOP_BR_IF_NOT,         /* off, {cond}: branch when zero, no values moved */
+	IOP_CALL_LOCAL,        /* code (a function of the same module), {argbase} */
 	IOP_IMM_BASE,          /* binary op 0x46..0xa5 with constant b: {d,a}, imm (raw bits) */
 	IOP_CMP_BR_BASE = IOP_IMM_BASE + (0xa5 - 0x46 + 1),
 			       /* i32 compare 0x46..0x4f fused with br_if: off, {a,b} */
