@@ -16,9 +16,12 @@
  * local.set is written straight into the local; an i32 comparison consumed
  * by br_if/if becomes a compare-and-branch; i32 ops with a constant
  * operand use immediate forms.  Code that cannot be reached is validated
- * but not emitted.  Fuel is charged by a FUEL cell at the start of every
- * straight-line run (function entry, loop header, else arm, block end),
- * counting the wasm instructions of that run.
+ * but not emitted.  Fuel is charged where execution can come back: by a
+ * call for its function's body and by a FUEL cell at each loop header for
+ * the loop's body, counting every wasm instruction of that body outside
+ * nested loops.  A run is charged for both arms of an if and for the
+ * instructions a forward branch skipped: an upper bound of the work,
+ * the same for the same path.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +41,7 @@ struct ctl {
 	size_t start;    /* loop: target cell */
 	size_t else_fix; /* if: cell of the branch offset to the else arm, NOLINK when done */
 	size_t chain;    /* forward branch offset cells to patch, linked */
+	size_t outer_fuel; /* loop: the fuel cell of the code around it */
 };
 
 enum loc_kind { LOC_TEMP, LOC_LOCAL, LOC_CONST };
@@ -245,7 +249,7 @@ static void label_here(struct comp *c)
 	c->entry = false;
 }
 
-/* Count one instruction towards the current straight-line run. */
+/* Count one instruction towards the fuel cell of the current body. */
 static bool tick(struct comp *c)
 {
 	if (!live(c))
@@ -593,6 +597,7 @@ static bool push_ctl(struct comp *c, uint8_t kind, const struct wasm_functype *f
 		f->nresults = 1;
 		f->results = NULL;
 	}
+	f->outer_fuel = c->fuel_cell;
 	f->height = c->nvs; /* params are popped by the caller */
 	f->start = c->n;
 	return true;
@@ -1067,8 +1072,11 @@ static bool op_end(struct comp *c, bool *done)
 		c->code[saved.else_fix].i64 = (int64_t)c->n - (int64_t)saved.else_fix;
 	patch_chain(c, saved.chain, c->n);
 	c->ncs--;
-	if (saved.emit)
-		c->seg_new = true;
+	if (saved.kind == 0x03 && saved.emit) {
+		/* back in the code around the loop: its fuel cell counts on */
+		c->fuel_cell = saved.outer_fuel;
+		c->seg_new = false;
+	}
 	return push_types(c, results_of(&saved), saved.nresults);
 }
 
@@ -1091,8 +1099,6 @@ static bool op_else(struct comp *c)
 	}
 	f->kind = 0x05;
 	f->unreachable = false;
-	if (f->emit)
-		c->seg_new = true;
 	return push_types(c, f->params, f->nparams);
 }
 
