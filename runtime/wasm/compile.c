@@ -264,19 +264,32 @@ static bool tick(struct comp *c)
 	return true;
 }
 
-/* Branch offset cell to the label of frame f (patched later when forward). */
-static bool put_target(struct comp *c, struct ctl *f)
+/* Whether frame f is a loop whose header is a FUEL cell: a branch back to
+ * it may skip that cell and charge the count itself (the _LOOP forms). */
+static bool loop_fuel(const struct comp *c, const struct ctl *f)
+{
+	return f->kind == 0x03 && f->start + 1 < c->n && c->code[f->start].op == c->lbl[IOP_FUEL];
+}
+
+/* Branch offset cell to the label of frame f (patched later when forward);
+ * with skip, past the FUEL cell of loop f (loop_fuel). */
+static bool put_target_skip(struct comp *c, struct ctl *f, bool skip)
 {
 	if (!reserve(c, 1))
 		return false;
 	if (f->kind == 0x03) {
-		c->code[c->n].i64 = (int64_t)f->start - (int64_t)c->n;
+		c->code[c->n].i64 = (int64_t)f->start + (skip ? 2 : 0) - (int64_t)c->n;
 	} else {
 		c->code[c->n].u64 = f->chain == NOLINK ? 0 : f->chain + 1;
 		f->chain = c->n;
 	}
 	c->n++;
 	return true;
+}
+
+static bool put_target(struct comp *c, struct ctl *f)
+{
+	return put_target_skip(c, f, false);
 }
 
 static void patch_chain(struct comp *c, size_t head, size_t target)
@@ -763,55 +776,60 @@ static bool emit_branch(struct comp *c, struct ctl *f, bool cond, bool negate, s
 	uint64_t imm = 0;
 	int kind;
 	uint8_t op;
+	bool lf;
 
 	if (!live(c))
 		return true;
 	label_types(f, &ts, &n);
 	cur = home(c, c->nvs); /* operand height at the branch (condition popped) */
 	dst = home(c, f->height);
+	lf = loop_fuel(c, f);
 	if (!cond) {
 		if (f->kind == 0)
 			return put_op(c, IOP_RETURN) && put_2(c, cur - n, n);
 		if (cur == dst + n)
-			return put_op(c, IOP_BR) && put_target(c, f);
+			return put_op(c, lf ? IOP_BR_LOOP : IOP_BR) && put_target_skip(c, f, lf);
 		return put_op(c, IOP_BR_MOVE) && put_target(c, f) && put_2(c, dst, cur - n) &&
 		       put_u64(c, n);
 	}
 	if ((cur == dst + n || negate) && take_compare(c, &kind, &op, &a, &b, &imm)) {
 		if (kind == 3) {
 			/* eqz: branch when a is zero (or, negated, non-zero) */
-			if (!put_op(c, negate ? IOP_BR_IF : IOP_BR_IF_NOT))
+			unsigned iop = negate ? IOP_BR_IF : IOP_BR_IF_NOT;
+			if (lf)
+				iop = negate ? IOP_BR_IF_LOOP : IOP_BR_IF_NOT_LOOP;
+			if (!put_op(c, iop))
 				return false;
 			*off_cell = c->n;
-			return put_target(c, f) && put_2(c, a, 0);
+			return put_target_skip(c, f, lf) && put_2(c, a, 0);
 		}
 		if (negate)
 			op = cmp_inverse(op);
 		if (kind == 1) {
-			if (!put_op(c, IOP_CMP_BR_BASE + (op - 0x46u)))
+			if (!put_op(c, (lf ? IOP_CMPL_BASE : IOP_CMP_BR_BASE) + (op - 0x46u)))
 				return false;
 			*off_cell = c->n;
-			return put_target(c, f) && put_2(c, a, b);
+			return put_target_skip(c, f, lf) && put_2(c, a, b);
 		}
 		/* compare with an immediate */
-		if (!put_op(c, IOP_CMPI_BR_BASE + (op - 0x46u)))
+		if (!put_op(c, (lf ? IOP_CMPIL_BASE : IOP_CMPI_BR_BASE) + (op - 0x46u)))
 			return false;
 		*off_cell = c->n;
-		return put_target(c, f) && put_2(c, a, 0) && put_u64(c, imm);
+		return put_target_skip(c, f, lf) && put_2(c, a, 0) && put_u64(c, imm);
 	}
 	if (!opnd(c, 0, &cs))
 		return false;
 	if (negate) {
-		if (!put_op(c, IOP_BR_IF_NOT))
+		if (!put_op(c, lf ? IOP_BR_IF_NOT_LOOP : IOP_BR_IF_NOT))
 			return false;
 		*off_cell = c->n;
-		return put_target(c, f) && put_2(c, cs, 0);
+		return put_target_skip(c, f, lf) && put_2(c, cs, 0);
 	}
 	if (cur == dst + n) {
-		if (!put_op(c, IOP_BR_IF))
+		if (!put_op(c, lf ? IOP_BR_IF_LOOP : IOP_BR_IF))
 			return false;
 		*off_cell = c->n;
-		return put_target(c, f) && put_2(c, cs, 0);
+		return put_target_skip(c, f, lf) && put_2(c, cs, 0);
 	}
 	return put_op(c, IOP_BR_IF_MOVE) && put_target(c, f) && put_2(c, cs, n) &&
 	       put_2(c, dst, cur - n);

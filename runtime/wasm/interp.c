@@ -820,6 +820,29 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_KA_BASE + 0x33 - 0x28] = &&L_KA_0x33,
 		[IOP_KA_BASE + 0x34 - 0x28] = &&L_KA_0x34,
 		[IOP_KA_BASE + 0x35 - 0x28] = &&L_KA_0x35,
+		[IOP_BR_LOOP] = &&L_BR_LOOP,
+		[IOP_BR_IF_LOOP] = &&L_BR_IF_LOOP,
+		[IOP_BR_IF_NOT_LOOP] = &&L_BR_IF_NOT_LOOP,
+		[IOP_CMPL_BASE + 0x46 - 0x46] = &&L_CMPBRL_0x46,
+		[IOP_CMPL_BASE + 0x47 - 0x46] = &&L_CMPBRL_0x47,
+		[IOP_CMPL_BASE + 0x48 - 0x46] = &&L_CMPBRL_0x48,
+		[IOP_CMPL_BASE + 0x49 - 0x46] = &&L_CMPBRL_0x49,
+		[IOP_CMPL_BASE + 0x4a - 0x46] = &&L_CMPBRL_0x4a,
+		[IOP_CMPL_BASE + 0x4b - 0x46] = &&L_CMPBRL_0x4b,
+		[IOP_CMPL_BASE + 0x4c - 0x46] = &&L_CMPBRL_0x4c,
+		[IOP_CMPL_BASE + 0x4d - 0x46] = &&L_CMPBRL_0x4d,
+		[IOP_CMPL_BASE + 0x4e - 0x46] = &&L_CMPBRL_0x4e,
+		[IOP_CMPL_BASE + 0x4f - 0x46] = &&L_CMPBRL_0x4f,
+		[IOP_CMPIL_BASE + 0x46 - 0x46] = &&L_CMPIBRL_0x46,
+		[IOP_CMPIL_BASE + 0x47 - 0x46] = &&L_CMPIBRL_0x47,
+		[IOP_CMPIL_BASE + 0x48 - 0x46] = &&L_CMPIBRL_0x48,
+		[IOP_CMPIL_BASE + 0x49 - 0x46] = &&L_CMPIBRL_0x49,
+		[IOP_CMPIL_BASE + 0x4a - 0x46] = &&L_CMPIBRL_0x4a,
+		[IOP_CMPIL_BASE + 0x4b - 0x46] = &&L_CMPIBRL_0x4b,
+		[IOP_CMPIL_BASE + 0x4c - 0x46] = &&L_CMPIBRL_0x4c,
+		[IOP_CMPIL_BASE + 0x4d - 0x46] = &&L_CMPIBRL_0x4d,
+		[IOP_CMPIL_BASE + 0x4e - 0x46] = &&L_CMPIBRL_0x4e,
+		[IOP_CMPIL_BASE + 0x4f - 0x46] = &&L_CMPIBRL_0x4f,
 	};
 	const union wasm_cell *pc;
 	uint64_t *sp, *fp, *stack_end;
@@ -965,6 +988,45 @@ L_FUEL: {
 
 L_BR:
 	pc += pc->i64;
+	NEXT();
+
+/* After a branch back to a loop header past its FUEL cell: charge the
+ * loop's count, in the cell before the target. */
+#define LOOP_FUEL()                                                                         \
+	do {                                                                                \
+		uint64_t n_ = pc[-1].u64;                                                   \
+		if (__builtin_expect(fuel < n_ || s->interrupt, 0)) {                       \
+			if (s->interrupt) {                                                 \
+				s->interrupt = 0;                                           \
+				TRAP(WASM_TRAP_INTERRUPTED);                                \
+			}                                                                   \
+			fuel = 0;                                                           \
+			TRAP(WASM_TRAP_FUEL);                                               \
+		}                                                                           \
+		fuel -= n_;                                                                 \
+	} while (0)
+
+L_BR_LOOP:
+	pc += pc->i64;
+	LOOP_FUEL();
+	NEXT();
+
+L_BR_IF_LOOP: /* off, {cond} */
+	if ((uint32_t)fp[pc[1].s[0]]) {
+		pc += pc->i64;
+		LOOP_FUEL();
+	} else {
+		pc += 2;
+	}
+	NEXT();
+
+L_BR_IF_NOT_LOOP: /* off, {cond} */
+	if (!(uint32_t)fp[pc[1].s[0]]) {
+		pc += pc->i64;
+		LOOP_FUEL();
+	} else {
+		pc += 2;
+	}
 	NEXT();
 
 L_BR_MOVE: { /* off, {dst,src}, n */
@@ -1300,6 +1362,26 @@ L_0x40: { /* memory.grow {d,delta} */
 			pc += pc->i64;                                                      \
 		else                                                                        \
 			pc += 3;                                                            \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_CMPBRL_##op: {                                                                    \
+		uint32_t a = (uint32_t)fp[pc[1].s[0]], b = (uint32_t)fp[pc[1].s[1]];        \
+		if (expr) {                                                                 \
+			pc += pc->i64;                                                      \
+			LOOP_FUEL();                                                        \
+		} else {                                                                    \
+			pc += 2;                                                            \
+		}                                                                           \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_CMPIBRL_##op: {                                                                   \
+		uint32_t a = (uint32_t)fp[pc[1].s[0]], b = (uint32_t)pc[2].u64;             \
+		if (expr) {                                                                 \
+			pc += pc->i64;                                                      \
+			LOOP_FUEL();                                                        \
+		} else {                                                                    \
+			pc += 3;                                                            \
+		}                                                                           \
 		NEXT();                                                                     \
 	}
 /* Division-like ops that can trap, in the five binary forms. */

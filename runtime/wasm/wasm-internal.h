@@ -54,6 +54,9 @@ enum wasm_iop {
 	IOP_CONST,             /* {d}, value (raw bits) */
 	IOP_BR_IF_NOT,         /* off, {cond}: branch when zero, no values moved */
 	IOP_CALL_LOCAL,        /* code (a function of the same module), {argbase} */
+	IOP_BR_LOOP,           /* BR, BR_IF, BR_IF_NOT to a loop header: they skip its */
+	IOP_BR_IF_LOOP,        /* FUEL cell and charge its count (the cell before the */
+	IOP_BR_IF_NOT_LOOP,    /* target) themselves; CMPL and CMPIL likewise */
 	IOP_IMM_BASE,          /* binary op 0x46..0xa5 with constant b: {d,a}, imm (raw bits) */
 	IOP_CMP_BR_BASE = IOP_IMM_BASE + (0xa5 - 0x46 + 1),
 			       /* i32 compare 0x46..0x4f fused with br_if: off, {a,b} */
@@ -66,7 +69,9 @@ enum wasm_iop {
 	IOP_B_BASE = IOP_A_BASE + 0x100, /* ... with its second operand from acc */
 	IOP_IA_BASE = IOP_B_BASE + 0x100, /* immediate form, first operand from acc */
 	IOP_KA_BASE = IOP_IA_BASE + (0xa5 - 0x46 + 1), /* load with k, address from acc */
-	IOP_COUNT = IOP_KA_BASE + (0x35 - 0x28 + 1)
+	IOP_CMPL_BASE = IOP_KA_BASE + (0x35 - 0x28 + 1), /* CMP_BR to a loop header */
+	IOP_CMPIL_BASE = IOP_CMPL_BASE + (0x4f - 0x46 + 1), /* CMPI_BR to a loop header */
+	IOP_COUNT = IOP_CMPIL_BASE + (0x4f - 0x46 + 1)
 };
 
 /* An opcode with no handler: its label is the invalid op's. */
