@@ -191,6 +191,12 @@ static inline uint64_t sat_i64_u(double x)
  * returns to the host; results are left at args[0..].  With s == NULL,
  * only stores the label table in *labels_out.
  */
+#if defined(__GNUC__) && !defined(__clang__)
+/* Handlers start on 32-byte boundaries: GCC's default placement lets a
+ * handler straddle fetch blocks, and the benchmark set ran 8-10% slower
+ * with it (make bench, geometric mean). */
+__attribute__((optimize("align-labels=32")))
+#endif
 static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 	       const void *const **labels_out)
 {
