@@ -268,7 +268,8 @@ static bool tick(struct comp *c)
  * it may skip that cell and charge the count itself (the _LOOP forms). */
 static bool loop_fuel(const struct comp *c, const struct ctl *f)
 {
-	return f->kind == 0x03 && f->start + 1 < c->n && c->code[f->start].op == c->lbl[IOP_FUEL];
+	return !c->m->plain && f->kind == 0x03 && f->start + 1 < c->n &&
+	       c->code[f->start].op == c->lbl[IOP_FUEL];
 }
 
 /* Branch offset cell to the label of frame f (patched later when forward);
@@ -501,7 +502,7 @@ static bool emit_op(struct comp *c, unsigned op, uint32_t nin, bool has_result, 
 	if (has_result)
 		d = home(c, c->nvs - 1);
 	/* an operand the previous op just computed is read from acc */
-	if (op < 0x100 && nin >= 1 && nin <= 2) {
+	if (!c->m->plain && op < 0x100 && nin >= 1 && nin <= 2) {
 		if (in_acc(c, nin - 1) && has_form(c, IOP_A_BASE + op)) {
 			form = IOP_A_BASE + op;
 			f = 1;
@@ -550,7 +551,7 @@ static bool commutative(uint8_t op)
 /* A numeric instruction whose operands were popped and result pushed. */
 static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 {
-	if (live(c) && nin == 2 && op >= 0x46 && op <= 0xa5 && op != 0x98 &&
+	if (!c->m->plain && live(c) && nin == 2 && op >= 0x46 && op <= 0xa5 && op != 0x98 &&
 	    c->pop[1].loc.kind == LOC_CONST && c->pop[0].loc.kind != LOC_CONST &&
 	    commutative(op)) {
 		/* constant left operand of a commutative op: swap the operands */
@@ -558,7 +559,7 @@ static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 		c->pop[0] = c->pop[1];
 		c->pop[1] = t;
 	}
-	if (live(c) && nin == 2 && op >= 0x46 && op <= 0xa5 && op != 0x98 &&
+	if (!c->m->plain && live(c) && nin == 2 && op >= 0x46 && op <= 0xa5 && op != 0x98 &&
 	    c->pop[0].loc.kind == LOC_CONST) {
 		/* constant right operand: immediate form (the constant's raw bits;
 		 * i32 and f32 constants are kept zero-extended) */
@@ -737,7 +738,7 @@ static bool take_compare(struct comp *c, int *kind, uint8_t *op, uint32_t *a, ui
 	unsigned code = c->last_code;
 	const union wasm_cell *cell;
 
-	if (c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
+	if (c->m->plain || c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
 	    c->pop[0].idx != c->last_idx)
 		return false;
 	cell = &c->code[c->last_op];
@@ -918,7 +919,7 @@ static bool op_memory(struct comp *c, uint8_t op)
 	if (op <= 0x35) {
 		if (!pop(c, WASM_I32, NULL) || !push(c, t))
 			return false;
-		if (live(c) && c->last_op != NOLINK && c->pop[0].loc.kind == LOC_TEMP &&
+		if (!c->m->plain && live(c) && c->last_op != NOLINK && c->pop[0].loc.kind == LOC_TEMP &&
 		    c->pop[0].idx == c->last_idx &&
 		    c->last_code == IOP_IMM_BASE + (0x6a - 0x46)) {
 			/* the address is "a + k" just computed: fold the add in */
@@ -1215,7 +1216,7 @@ static bool op_local_set(struct comp *c, uint32_t x, bool tee)
 	    x >= c->type->nparams && !c->written[x]) {
 		/* zeroing a local that still holds its initial zero */
 	} else if (live(c)) {
-		bool fresh = p->loc.kind == LOC_TEMP && c->last_dst != NOLINK &&
+		bool fresh = !c->m->plain && p->loc.kind == LOC_TEMP && c->last_dst != NOLINK &&
 			     c->last_idx == p->idx;
 		c->written[x] = 1;
 		if (!flush_local(c, x))

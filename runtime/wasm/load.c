@@ -1001,6 +1001,12 @@ static bool decode(struct wasm_reader *r, struct wasm_module *m)
 int wasm_module_load(struct wasm_module **out, const void *bytes, size_t len,
 		     const struct wasm_limits *lim, struct wasm_error *err)
 {
+	return wasm_module_load_as(out, bytes, len, lim, false, err);
+}
+
+int wasm_module_load_as(struct wasm_module **out, const void *bytes, size_t len,
+			const struct wasm_limits *lim, bool plain, struct wasm_error *err)
+{
 	struct wasm_module *m = NULL;
 	struct wasm_reader r = { .p = bytes, .end = (const uint8_t *)bytes + len, .base = bytes,
 				 .err = err };
@@ -1017,6 +1023,7 @@ int wasm_module_load(struct wasm_module **out, const void *bytes, size_t len,
 		rc = wasm_rd_fail(&r, WASM_ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	m->plain = plain;
 	if (lim)
 		m->lim = *lim;
 	else

@@ -181,6 +181,7 @@ struct wasm_module {
 	struct wasm_code *codes; /* nfuncs - nfunc_imports */
 	bool *func_declared;    /* ref.func allowed (declared in elems/exports/globals) */
 	struct wasm_limits lim;
+	bool plain; /* compiled without fused ops and register forms (tests) */
 };
 
 /* ---- run time --------------------------------------------------------- */
@@ -261,6 +262,12 @@ struct wasm_store {
 	uint32_t exit_code;
 	char trap_msg[256];
 };
+
+/* load.c: wasm_module_load, or with plain, code with no fused ops, no
+ * immediate or register (acc) forms: the same results and fuel, for
+ * differential tests of the compiler's rewrites. */
+int wasm_module_load_as(struct wasm_module **out, const void *bytes, size_t len,
+			const struct wasm_limits *lim, bool plain, struct wasm_error *err);
 
 /* interp.c */
 const void *const *wasm_interp_labels(void);
