@@ -29,6 +29,7 @@
 #include "compile.h"
 
 #define NOLINK SIZE_MAX
+#define NOIDX UINT32_MAX
 
 struct ctl {
 	uint8_t kind; /* 0 function, 0x02 block, 0x03 loop, 0x04 if, 0x05 else */
@@ -83,8 +84,11 @@ struct comp {
 	size_t last_op, last_dst;
 	uint32_t last_idx;
 	unsigned last_code; /* its base op (not the acc form) */
-	bool last_acc;      /* its result is also in acc */
 	uint8_t last_form;  /* 0, or 1 when it read its first operand from acc */
+	/* stack indexes whose values the interpreter holds in acc and acc1
+	 * when the next op runs (NOIDX: none), and as they were before the
+	 * last op (unemit) */
+	uint32_t acc_idx[2], acc_save[2];
 	/* straight-line code from the function entry (no label passed yet):
 	 * locals not written so far still hold their zero */
 	bool entry;
@@ -211,6 +215,48 @@ static bool reserve(struct comp *c, size_t k)
 	return true;
 }
 
+/* Whether the handler of iop leaves a result in acc (SET in interp.c):
+ * loads, numeric ops, ref.is_null, saturating truncations, all forms. */
+static bool sets_acc(unsigned iop)
+{
+	unsigned b = iop;
+
+	if (iop >= IOP_A_BASE && iop < IOP_A_BASE + 0x100)
+		b = iop - IOP_A_BASE;
+	else if (iop >= IOP_B_BASE && iop < IOP_B_BASE + 0x100)
+		b = iop - IOP_B_BASE;
+	else if (iop >= IOP_A1B_BASE && iop < IOP_A1B_BASE + 0x100)
+		b = iop - IOP_A1B_BASE;
+	else if ((iop >= IOP_IMM_BASE && iop < IOP_CMP_BR_BASE) ||
+		 (iop >= IOP_LOADK_BASE && iop < IOP_A_BASE) ||
+		 (iop >= IOP_IA_BASE && iop < IOP_CMPL_BASE) ||
+		 (iop >= IOP_FC_BASE && iop <= IOP_FC_BASE + 7))
+		return true;
+	return (b >= 0x28 && b <= 0x35) || (b >= 0x45 && b <= 0xc4) || b == 0xd1;
+}
+
+/* Whether the handler of iop leaves acc and acc1 alone and falls through:
+ * constants, copies, fuel and stores. */
+static bool keeps_acc(unsigned iop)
+{
+	unsigned b = iop;
+
+	if (iop == IOP_CONST || iop == IOP_COPY || iop == IOP_FUEL)
+		return true;
+	if (iop >= IOP_A_BASE && iop < IOP_A_BASE + 0x100)
+		b = iop - IOP_A_BASE;
+	else if (iop >= IOP_B_BASE && iop < IOP_B_BASE + 0x100)
+		b = iop - IOP_B_BASE;
+	else if (iop >= IOP_A1B_BASE && iop < IOP_A1B_BASE + 0x100)
+		b = iop - IOP_A1B_BASE;
+	return b >= 0x36 && b <= 0x3e;
+}
+
+static void acc_forget(struct comp *c)
+{
+	c->acc_idx[0] = c->acc_idx[1] = NOIDX;
+}
+
 /* Append an op cell (callers check live()); forgets the last op. */
 static bool put_op(struct comp *c, unsigned op)
 {
@@ -218,6 +264,10 @@ static bool put_op(struct comp *c, unsigned op)
 		return false;
 	c->last_op = NOLINK;
 	c->last_dst = NOLINK;
+	c->acc_save[0] = c->acc_idx[0];
+	c->acc_save[1] = c->acc_idx[1];
+	if (!sets_acc(op) && !keeps_acc(op))
+		acc_forget(c);
 	c->code[c->n++].op = c->lbl[op];
 	return true;
 }
@@ -244,6 +294,7 @@ static bool put_2(struct comp *c, uint32_t a, uint32_t b)
 /* Forget the last op: a label follows, values may arrive from elsewhere. */
 static void label_here(struct comp *c)
 {
+	acc_forget(c);
 	c->last_op = NOLINK;
 	c->last_dst = NOLINK;
 	c->entry = false;
@@ -390,6 +441,13 @@ static bool materialise(struct comp *c, uint32_t i)
 {
 	struct loc *l = &c->ls[i];
 
+	if (l->kind != LOC_TEMP) {
+		/* a new value at i: whatever acc held for i is gone */
+		if (c->acc_idx[0] == i)
+			c->acc_idx[0] = NOIDX;
+		if (c->acc_idx[1] == i)
+			c->acc_idx[1] = NOIDX;
+	}
 	if (l->kind == LOC_LOCAL) {
 		if (!put_op(c, IOP_COPY) || !put_2(c, home(c, i), (uint32_t)l->v))
 			return false;
@@ -446,33 +504,46 @@ static bool opnd(struct comp *c, uint32_t k, uint32_t *slot)
 	}
 }
 
-/* Ops whose handlers leave their result in acc too: loads, numeric ops,
- * their immediate and k forms (interp.c, SET). */
-static bool acc_producer(unsigned code)
-{
-	return (code >= 0x28 && code <= 0x35) || (code >= 0x45 && code <= 0xc4) ||
-	       (code >= IOP_IMM_BASE && code < IOP_CMP_BR_BASE) ||
-	       (code >= IOP_LOADK_BASE && code < IOP_A_BASE);
-}
-
-/* Record the op just emitted at cell op_at as producing the top value. */
+/* Record the op just emitted at cell op_at (base op code, form) as
+ * producing the top value; a result in acc pushes the older one to acc1. */
 static void produced(struct comp *c, size_t op_at, unsigned code, uint8_t form)
 {
+	uint32_t i = c->nvs - 1;
+
 	c->last_op = op_at;
 	c->last_dst = op_at + 1;
-	c->last_idx = c->nvs - 1;
+	c->last_idx = i;
 	c->last_code = code;
-	c->last_acc = acc_producer(code);
 	c->last_form = form;
+	if (sets_acc(code)) {
+		c->acc_idx[1] = c->acc_idx[0] == i ? NOIDX : c->acc_idx[0];
+		c->acc_idx[0] = i;
+	}
 }
 
-/* Whether popped operand k is the result of the op just emitted, which
- * leaves it in acc: nothing was emitted since and no label intervened, so
- * that op runs right before the next one. */
-static bool in_acc(const struct comp *c, uint32_t k)
+/* Take back the last op, emitted at cell at. */
+static void unemit(struct comp *c, size_t at)
 {
-	return c->last_op != NOLINK && c->last_acc && c->pop[k].loc.kind == LOC_TEMP &&
-	       c->pop[k].idx == c->last_idx;
+	c->n = at;
+	c->acc_idx[0] = c->acc_save[0];
+	c->acc_idx[1] = c->acc_save[1];
+}
+
+/* Where the value of popped operand k is besides its slot when the op
+ * being emitted runs: 1 in acc, 2 in acc1, 0 nowhere else.  Between its
+ * producer and that op there was no label, no call, nothing but ops that
+ * keep acc and at most one other result. */
+static int acc_of(const struct comp *c, uint32_t k)
+{
+	const struct popped *p = &c->pop[k];
+
+	if (p->loc.kind != LOC_TEMP)
+		return 0;
+	if (p->idx == c->acc_idx[0])
+		return 1;
+	if (p->idx == c->acc_idx[1])
+		return 2;
+	return 0;
 }
 
 /* Whether the interpreter has a handler for iop. */
@@ -501,12 +572,16 @@ static bool emit_op(struct comp *c, unsigned op, uint32_t nin, bool has_result, 
 			return false;
 	if (has_result)
 		d = home(c, c->nvs - 1);
-	/* an operand the previous op just computed is read from acc */
+	/* operands still in acc or acc1 are read from there */
 	if (!c->m->plain && op < 0x100 && nin >= 1 && nin <= 2) {
-		if (in_acc(c, nin - 1) && has_form(c, IOP_A_BASE + op)) {
+		int ka = acc_of(c, nin - 1), kb = nin == 2 ? acc_of(c, 0) : 0;
+		if (ka == 1 && has_form(c, IOP_A_BASE + op)) {
 			form = IOP_A_BASE + op;
 			f = 1;
-		} else if (nin == 2 && in_acc(c, 0) && has_form(c, IOP_B_BASE + op)) {
+		} else if (ka == 2 && kb == 1 && has_form(c, IOP_A1B_BASE + op)) {
+			form = IOP_A1B_BASE + op;
+			f = 3;
+		} else if (kb == 1 && has_form(c, IOP_B_BASE + op)) {
 			form = IOP_B_BASE + op;
 			f = 2;
 		}
@@ -568,7 +643,7 @@ static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 		bool acc;
 		if (!opnd(c, 1, &a))
 			return false;
-		acc = in_acc(c, 1) && has_form(c, IOP_IA_BASE + (op - 0x46u));
+		acc = acc_of(c, 1) == 1 && has_form(c, IOP_IA_BASE + (op - 0x46u));
 		at = c->n;
 		if (!put_op(c, (acc ? IOP_IA_BASE : IOP_IMM_BASE) + (op - 0x46u)) ||
 		    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, c->pop[0].loc.v))
@@ -759,7 +834,7 @@ static bool take_compare(struct comp *c, int *kind, uint8_t *op, uint32_t *a, ui
 	} else {
 		return false;
 	}
-	c->n = c->last_op;
+	unemit(c, c->last_op);
 	c->last_op = NOLINK;
 	c->last_dst = NOLINK;
 	return true;
@@ -773,7 +848,7 @@ static bool take_compare(struct comp *c, int *kind, uint8_t *op, uint32_t *a, ui
 static bool emit_branch(struct comp *c, struct ctl *f, bool cond, bool negate, size_t *off_cell)
 {
 	const enum wasm_valtype *ts;
-	uint32_t n, cur, dst, cs = 0, a, b;
+	uint32_t n, cur, dst, cs = 0, a = 0, b = 0;
 	uint64_t imm = 0;
 	int kind;
 	uint8_t op;
@@ -929,7 +1004,7 @@ static bool op_memory(struct comp *c, uint8_t op)
 			/* the add read a from acc: so does the load (its producer
 			 * now runs right before the load) */
 			bool acc = c->last_form == 1;
-			c->n = at;
+			unemit(c, at);
 			if (!put_op(c, (acc ? IOP_KA_BASE : IOP_LOADK_BASE) + (op - 0x28u)) ||
 			    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, k) ||
 			    !put_u64(c, offset))
@@ -1257,6 +1332,11 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 	size_t off_cell = NOLINK;
 
 	c->npop = 0;
+	/* values popped since are gone (their indexes may be reused) */
+	if (c->acc_idx[0] != NOIDX && c->acc_idx[0] >= c->nvs)
+		c->acc_idx[0] = NOIDX;
+	if (c->acc_idx[1] != NOIDX && c->acc_idx[1] >= c->nvs)
+		c->acc_idx[1] = NOIDX;
 	if (op != 0x0b && !tick(c))
 		return false;
 	if (numsig[op][2]) {
@@ -1515,7 +1595,8 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 			  struct wasm_code *code)
 {
 	struct comp c = { .r = r, .m = m, .lbl = wasm_interp_labels(), .fuel_cell = NOLINK,
-			  .seg_new = true, .last_op = NOLINK, .last_dst = NOLINK, .entry = true };
+			  .seg_new = true, .last_op = NOLINK, .last_dst = NOLINK, .entry = true,
+			  .acc_idx = { NOIDX, NOIDX } };
 	bool done = false;
 	uint8_t op;
 

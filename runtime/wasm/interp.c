@@ -850,6 +850,32 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_CMPIL_BASE + 0x4d - 0x46] = &&L_CMPIBRL_0x4d,
 		[IOP_CMPIL_BASE + 0x4e - 0x46] = &&L_CMPIBRL_0x4e,
 		[IOP_CMPIL_BASE + 0x4f - 0x46] = &&L_CMPIBRL_0x4f,
+		[IOP_A1B_BASE + 0x36] = &&L_A1B_0x36,
+		[IOP_A1B_BASE + 0x37] = &&L_A1B_0x37,
+		[IOP_A1B_BASE + 0x39] = &&L_A1B_0x39,
+		[IOP_A1B_BASE + 0x6a] = &&L_A1B_0x6a,
+		[IOP_A1B_BASE + 0x6b] = &&L_A1B_0x6b,
+		[IOP_A1B_BASE + 0x6c] = &&L_A1B_0x6c,
+		[IOP_A1B_BASE + 0x71] = &&L_A1B_0x71,
+		[IOP_A1B_BASE + 0x72] = &&L_A1B_0x72,
+		[IOP_A1B_BASE + 0x73] = &&L_A1B_0x73,
+		[IOP_A1B_BASE + 0x74] = &&L_A1B_0x74,
+		[IOP_A1B_BASE + 0x75] = &&L_A1B_0x75,
+		[IOP_A1B_BASE + 0x76] = &&L_A1B_0x76,
+		[IOP_A1B_BASE + 0x77] = &&L_A1B_0x77,
+		[IOP_A1B_BASE + 0x78] = &&L_A1B_0x78,
+		[IOP_A1B_BASE + 0x7c] = &&L_A1B_0x7c,
+		[IOP_A1B_BASE + 0x7e] = &&L_A1B_0x7e,
+		[IOP_A1B_BASE + 0x83] = &&L_A1B_0x83,
+		[IOP_A1B_BASE + 0x84] = &&L_A1B_0x84,
+		[IOP_A1B_BASE + 0x85] = &&L_A1B_0x85,
+		[IOP_A1B_BASE + 0x86] = &&L_A1B_0x86,
+		[IOP_A1B_BASE + 0x87] = &&L_A1B_0x87,
+		[IOP_A1B_BASE + 0x88] = &&L_A1B_0x88,
+		[IOP_A1B_BASE + 0xa0] = &&L_A1B_0xa0,
+		[IOP_A1B_BASE + 0xa1] = &&L_A1B_0xa1,
+		[IOP_A1B_BASE + 0xa2] = &&L_A1B_0xa2,
+		[IOP_A1B_BASE + 0xa3] = &&L_A1B_0xa3,
 	};
 	const union wasm_cell *pc;
 	uint64_t *sp, *fp, *stack_end;
@@ -857,7 +883,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 	struct wasm_memory *memobj;
 	uint8_t *mem;
 	uint64_t memsize, fuel;
-	uint64_t acc = 0; /* the last result (see SET) */
+	uint64_t acc = 0, acc1 = 0; /* the last two results (see SET) */
 	struct wasm_frame *frames;
 	uint32_t nframes, max_frames;
 	enum wasm_trap trap;
@@ -1206,13 +1232,13 @@ L_0x26: { /* table.set {i,v}, table */
 
 /*
  * Every op of the numeric and load families leaves its result in acc as
- * well as in its destination slot.  The compiler gives an op that runs
- * right after the producer of one of its operands its A form (first
- * operand from acc) or B form (second operand from acc): a chain of
- * dependent ops then passes values in a register instead of waiting for
- * a store to reach the following load.
+ * well as in its destination slot, and the result before in acc1.  The
+ * compiler (compile.c, acc_of) gives an op whose operand is still there
+ * its A form (first operand from acc), B form (second from acc) or A1B
+ * form (first from acc1, second from acc): dependent ops then pass values
+ * in registers instead of waiting for a store to reach the next load.
  */
-#define SET(x) (acc = D0 = (x))
+#define SET(x) (acc1 = acc, acc = D0 = (x))
 #define IMMV pc[1].u64
 #define LOAD_1(lbl, SA, ctype, conv)                                                       \
 	lbl: {                                                                             \
@@ -1241,7 +1267,8 @@ L_0x26: { /* table.set {i,v}, table */
 #define STORE(op, ctype)                                                                   \
 	STORE_1(L_##op, fp[pc[0].s[0]], A0, ctype)                                         \
 	STORE_1(L_A_##op, acc, A0, ctype)                                                  \
-	STORE_1(L_B_##op, fp[pc[0].s[0]], acc, ctype)
+	STORE_1(L_B_##op, fp[pc[0].s[0]], acc, ctype)                                      \
+	STORE_1(L_A1B_##op, acc1, acc, ctype)
 
 	LOAD(0x28, uint32_t, v)
 	LOAD(0x29, uint64_t, v)
@@ -1338,7 +1365,8 @@ L_0x40: { /* memory.grow {d,delta} */
 	BIN_1(L_IMM_##op, T, CV, RES, A0, IMMV, expr)                                      \
 	BIN_1(L_A_##op, T, CV, RES, acc, B1, expr)                                         \
 	BIN_1(L_B_##op, T, CV, RES, A0, acc, expr)                                         \
-	BIN_1(L_IA_##op, T, CV, RES, acc, IMMV, expr)
+	BIN_1(L_IA_##op, T, CV, RES, acc, IMMV, expr)                                      \
+	BIN_1(L_A1B_##op, T, CV, RES, acc1, acc, expr)
 #define I32_UN(op, expr) UN(op, uint32_t, U32C, U32C, expr)
 #define I64_UN(op, expr) UN(op, uint64_t, U64C, U64C, expr)
 #define F32_UN(op, expr) UN(op, float, f32_of, bits_f32, expr)
@@ -1404,7 +1432,8 @@ L_0x40: { /* memory.grow {d,delta} */
 	DIV_1(L_IMM_##op, T, A0, IMMV, body)                                               \
 	DIV_1(L_A_##op, T, acc, B1, body)                                                  \
 	DIV_1(L_B_##op, T, A0, acc, body)                                                  \
-	DIV_1(L_IA_##op, T, acc, IMMV, body)
+	DIV_1(L_IA_##op, T, acc, IMMV, body)                                               \
+	DIV_1(L_A1B_##op, T, acc1, acc, body)
 
 	I32_UN(0x45, a == 0)
 	I32_CMP(0x46, a == b)

@@ -71,7 +71,9 @@ enum wasm_iop {
 	IOP_KA_BASE = IOP_IA_BASE + (0xa5 - 0x46 + 1), /* load with k, address from acc */
 	IOP_CMPL_BASE = IOP_KA_BASE + (0x35 - 0x28 + 1), /* CMP_BR to a loop header */
 	IOP_CMPIL_BASE = IOP_CMPL_BASE + (0x4f - 0x46 + 1), /* CMPI_BR to a loop header */
-	IOP_COUNT = IOP_CMPIL_BASE + (0x4f - 0x46 + 1)
+	IOP_A1B_BASE = IOP_CMPIL_BASE + (0x4f - 0x46 + 1),
+			       /* op 0x00..0xff: first operand from acc1, second from acc */
+	IOP_COUNT = IOP_A1B_BASE + 0x100
 };
 
 /* An opcode with no handler: its label is the invalid op's. */
