@@ -344,6 +344,14 @@ static bool put_target(struct comp *c, struct ctl *f)
 	return put_target_skip(c, f, false);
 }
 
+/* Return the n values from slot src on. */
+static bool put_return(struct comp *c, uint32_t src, uint32_t n)
+{
+	if (n == 1 && !c->m->plain)
+		return put_op(c, IOP_RETURN1) && put_2(c, src, 0);
+	return put_op(c, IOP_RETURN) && put_2(c, src, n);
+}
+
 static void patch_chain(struct comp *c, size_t head, size_t target)
 {
 	while (head != NOLINK) {
@@ -862,7 +870,7 @@ static bool emit_branch(struct comp *c, struct ctl *f, bool cond, bool negate, s
 	lf = loop_fuel(c, f);
 	if (!cond) {
 		if (f->kind == 0)
-			return put_op(c, IOP_RETURN) && put_2(c, cur - n, n);
+			return put_return(c, cur - n, n);
 		if (cur == dst + n)
 			return put_op(c, lf ? IOP_BR_LOOP : IOP_BR) && put_target_skip(c, f, lf);
 		return put_op(c, IOP_BR_MOVE) && put_target(c, f) && put_2(c, dst, cur - n) &&
@@ -1155,8 +1163,7 @@ static bool op_end(struct comp *c, bool *done)
 	label_here(c);
 	if (saved.kind == 0) {
 		patch_chain(c, saved.chain, c->n);
-		if (saved.emit && (!put_op(c, IOP_RETURN) ||
-				   !put_2(c, home(c, 0), saved.nresults)))
+		if (saved.emit && !put_return(c, home(c, 0), saved.nresults))
 			return false;
 		c->ncs--;
 		*done = true;
@@ -1427,9 +1434,8 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 	case 0x0f: /* return */
 		if (!flush_all(c) || !peek_types(c, c->type->results, c->type->nresults))
 			return false;
-		if (live(c) && (!put_op(c, IOP_RETURN) ||
-				!put_2(c, home(c, c->nvs) - c->type->nresults,
-				       c->type->nresults)))
+		if (live(c) && !put_return(c, home(c, c->nvs) - c->type->nresults,
+					    c->type->nresults))
 			return false;
 		return set_unreachable(c);
 	case 0x10: /* call */

@@ -388,6 +388,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_BR_IF_NOT] = &&L_BR_IF_NOT,
 		[IOP_BR_TABLE] = &&L_BR_TABLE,
 		[IOP_RETURN] = &&L_RETURN,
+		[IOP_RETURN1] = &&L_RETURN1,
 		[IOP_CALL] = &&L_CALL,
 		[IOP_CALL_INDIRECT] = &&L_CALL_INDIRECT,
 		[IOP_CALL_LOCAL] = &&L_CALL_LOCAL,
@@ -877,6 +878,8 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_A1B_BASE + 0xa2] = &&L_A1B_0xa2,
 		[IOP_A1B_BASE + 0xa3] = &&L_A1B_0xa3,
 	};
+	/* where the outermost frame returns to: the exit to the host */
+	static const union wasm_cell exit_cell = { .op = &&L_EXIT };
 	const union wasm_cell *pc;
 	uint64_t *sp, *fp, *stack_end;
 	struct wasm_instance *inst;
@@ -903,7 +906,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 	memsize = 0;
 	memobj = NULL;
 	fp = NULL;
-	pc = NULL;
+	pc = &exit_cell;
 	sp = args + entry->type->nparams;
 	f = entry;
 
@@ -974,10 +977,6 @@ do_call:
 				       ? (uint32_t)sp[i]
 				       : sp[i];
 		RELOAD_MEM();
-		if (!pc) {
-			s->fuel = fuel;
-			return 0;
-		}
 		NEXT();
 	}
 
@@ -1126,13 +1125,27 @@ L_RETURN: { /* {src,n} */
 		inst = fr->inst;
 		RELOAD_MEM();
 	}
-	if (!pc) {
-		s->fuel = fuel;
-		s->nframes = nframes;
-		return 0;
+	NEXT();
+}
+
+L_RETURN1: { /* {src}: one result */
+	struct wasm_frame *fr;
+
+	fp[0] = fp[pc[0].s[0]];
+	fr = &frames[--nframes];
+	pc = fr->ret_pc;
+	fp = fr->fp;
+	if (fr->inst != inst) {
+		inst = fr->inst;
+		RELOAD_MEM();
 	}
 	NEXT();
 }
+
+L_EXIT: /* back to the host (exit_cell) */
+	s->fuel = fuel;
+	s->nframes = nframes;
+	return 0;
 
 L_CALL: /* funcidx, {argbase} */
 	f = inst->funcs[pc[0].u64];

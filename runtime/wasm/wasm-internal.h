@@ -46,6 +46,7 @@ enum wasm_iop {
 	IOP_BR_IF_MOVE,        /* off, {cond,n}, {dst,src} */
 	IOP_BR_TABLE,          /* {idx,arity}, {src,n}, then n+1 x (off, {dst}) */
 	IOP_RETURN,            /* {src,n} */
+	IOP_RETURN1,           /* {src}: RETURN of one value */
 	IOP_CALL,              /* funcidx, {argbase} */
 	IOP_CALL_INDIRECT,     /* typeidx, tableidx, {argbase,idx} */
 	IOP_FUEL,              /* count */
@@ -237,7 +238,7 @@ struct wasm_instance {
 };
 
 struct wasm_frame {
-	const union wasm_cell *ret_pc; /* NULL: return to the host */
+	const union wasm_cell *ret_pc; /* the exit cell: return to the host */
 	uint64_t *fp;
 	struct wasm_instance *inst;
 };
