@@ -5,6 +5,8 @@
  * recurse natively.  Locals and operands are 64-bit slots addressed from
  * the frame pointer; the memory base, size, fuel and stack pointer live in
  * local variables and are written back to the store around host calls.
+ * The last two results also stay in registers (acc, acc1; see SET), and
+ * ops whose operands are there read them from the registers.
  */
 #include <math.h>
 #include <string.h>
