@@ -215,22 +215,28 @@ static bool reserve(struct comp *c, size_t k)
 	return true;
 }
 
+/* The plain op of an A, B or A1B form (other ops: themselves). */
+static unsigned form_base(unsigned iop)
+{
+	if (iop >= IOP_A_BASE && iop < IOP_A_BASE + 0x100)
+		return iop - IOP_A_BASE;
+	if (iop >= IOP_B_BASE && iop < IOP_B_BASE + 0x100)
+		return iop - IOP_B_BASE;
+	if (iop >= IOP_A1B_BASE && iop < IOP_A1B_BASE + 0x100)
+		return iop - IOP_A1B_BASE;
+	return iop;
+}
+
 /* Whether the handler of iop leaves a result in acc (SET in interp.c):
  * loads, numeric ops, ref.is_null, saturating truncations, all forms. */
 static bool sets_acc(unsigned iop)
 {
-	unsigned b = iop;
+	unsigned b = form_base(iop);
 
-	if (iop >= IOP_A_BASE && iop < IOP_A_BASE + 0x100)
-		b = iop - IOP_A_BASE;
-	else if (iop >= IOP_B_BASE && iop < IOP_B_BASE + 0x100)
-		b = iop - IOP_B_BASE;
-	else if (iop >= IOP_A1B_BASE && iop < IOP_A1B_BASE + 0x100)
-		b = iop - IOP_A1B_BASE;
-	else if ((iop >= IOP_IMM_BASE && iop < IOP_CMP_BR_BASE) ||
-		 (iop >= IOP_LOADK_BASE && iop < IOP_A_BASE) ||
-		 (iop >= IOP_IA_BASE && iop < IOP_CMPL_BASE) ||
-		 (iop >= IOP_FC_BASE && iop <= IOP_FC_BASE + 7))
+	if ((iop >= IOP_IMM_BASE && iop < IOP_CMP_BR_BASE) ||
+	    (iop >= IOP_LOADK_BASE && iop < IOP_A_BASE) ||
+	    (iop >= IOP_IA_BASE && iop < IOP_CMPL_BASE) ||
+	    (iop >= IOP_FC_BASE && iop <= IOP_FC_BASE + 7))
 		return true;
 	return (b >= 0x28 && b <= 0x35) || (b >= 0x45 && b <= 0xc4) || b == 0xd1;
 }
@@ -239,17 +245,9 @@ static bool sets_acc(unsigned iop)
  * constants, copies, fuel and stores. */
 static bool keeps_acc(unsigned iop)
 {
-	unsigned b = iop;
+	unsigned b = form_base(iop);
 
-	if (iop == IOP_CONST || iop == IOP_COPY || iop == IOP_FUEL)
-		return true;
-	if (iop >= IOP_A_BASE && iop < IOP_A_BASE + 0x100)
-		b = iop - IOP_A_BASE;
-	else if (iop >= IOP_B_BASE && iop < IOP_B_BASE + 0x100)
-		b = iop - IOP_B_BASE;
-	else if (iop >= IOP_A1B_BASE && iop < IOP_A1B_BASE + 0x100)
-		b = iop - IOP_A1B_BASE;
-	return b >= 0x36 && b <= 0x3e;
+	return iop == IOP_CONST || iop == IOP_COPY || iop == IOP_FUEL || (b >= 0x36 && b <= 0x3e);
 }
 
 static void acc_forget(struct comp *c)

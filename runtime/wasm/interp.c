@@ -925,32 +925,48 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		goto do_trap;                                                               \
 	} while (0)
 
+/* Charge n units of fuel for a run of code, or trap when they are not
+ * there or the store was interrupted. */
+#define SPEND(n)                                                                            \
+	do {                                                                                \
+		uint64_t n_ = (n);                                                          \
+		if (__builtin_expect(fuel < n_ || s->interrupt, 0)) {                       \
+			if (s->interrupt) {                                                 \
+				s->interrupt = 0;                                           \
+				TRAP(WASM_TRAP_INTERRUPTED);                                \
+			}                                                                   \
+			fuel = 0;                                                           \
+			TRAP(WASM_TRAP_FUEL);                                               \
+		}                                                                           \
+		fuel -= n_;                                                                 \
+	} while (0)
+
+/* Enter the compiled function code with its frame at nfp (arguments in
+ * place), returning to ret: limits, the call's fuel, the frame record,
+ * zeroed locals. */
+#define ENTER(code, nfp, ret)                                                               \
+	do {                                                                                \
+		if (nframes >= max_frames)                                                  \
+			TRAP(WASM_TRAP_CALL_DEPTH);                                         \
+		if ((size_t)(stack_end - (nfp)) < (code)->max_slots)                        \
+			TRAP(WASM_TRAP_STACK);                                              \
+		SPEND((code)->entry_fuel);                                                  \
+		frames[nframes].ret_pc = (ret);                                             \
+		frames[nframes].fp = fp;                                                    \
+		frames[nframes].inst = inst;                                                \
+		nframes++;                                                                  \
+		fp = (nfp);                                                                 \
+		for (uint32_t i_ = (code)->nparams; i_ < (code)->nlocals; i_++)             \
+			fp[i_] = 0;                                                         \
+		pc = (code)->cells + (code)->entry_skip;                                    \
+	} while (0)
+
 do_call:
 	if (f->code) {
 		const struct wasm_code *code = f->code;
 		uint64_t *nfp = sp - code->nparams;
 
-		if (nframes >= max_frames)
-			TRAP(WASM_TRAP_CALL_DEPTH);
-		if ((size_t)(stack_end - nfp) < code->max_slots)
-			TRAP(WASM_TRAP_STACK);
-		if (__builtin_expect(fuel < code->entry_fuel || s->interrupt, 0)) {
-			if (s->interrupt) {
-				s->interrupt = 0;
-				TRAP(WASM_TRAP_INTERRUPTED);
-			}
-			fuel = 0;
-			TRAP(WASM_TRAP_FUEL);
-		}
-		fuel -= code->entry_fuel;
-		frames[nframes].ret_pc = pc;
-		frames[nframes].fp = fp;
-		frames[nframes].inst = inst;
-		nframes++;
-		fp = nfp;
-		for (uint32_t i = code->nparams; i < code->nlocals; i++)
-			fp[i] = 0;
-		pc = code->cells + code->entry_skip;
+		ENTER(code, nfp, pc);
 		if (f->inst != inst) {
 			inst = f->inst;
 			RELOAD_MEM();
@@ -1005,20 +1021,10 @@ L_invalid:
 L_0x00:
 	TRAP(WASM_TRAP_UNREACHABLE);
 
-L_FUEL: {
-	uint64_t n = pc->u64;
+L_FUEL:
 	pc++;
-	if (__builtin_expect(fuel < n || s->interrupt, 0)) {
-		if (s->interrupt) {
-			s->interrupt = 0;
-			TRAP(WASM_TRAP_INTERRUPTED);
-		}
-		fuel = 0;
-		TRAP(WASM_TRAP_FUEL);
-	}
-	fuel -= n;
+	SPEND(pc[-1].u64);
 	NEXT();
-}
 
 L_BR:
 	pc += pc->i64;
@@ -1026,19 +1032,7 @@ L_BR:
 
 /* After a branch back to a loop header past its FUEL cell: charge the
  * loop's count, in the cell before the target. */
-#define LOOP_FUEL()                                                                         \
-	do {                                                                                \
-		uint64_t n_ = pc[-1].u64;                                                   \
-		if (__builtin_expect(fuel < n_ || s->interrupt, 0)) {                       \
-			if (s->interrupt) {                                                 \
-				s->interrupt = 0;                                           \
-				TRAP(WASM_TRAP_INTERRUPTED);                                \
-			}                                                                   \
-			fuel = 0;                                                           \
-			TRAP(WASM_TRAP_FUEL);                                               \
-		}                                                                           \
-		fuel -= n_;                                                                 \
-	} while (0)
+#define LOOP_FUEL() SPEND(pc[-1].u64)
 
 L_BR_LOOP:
 	pc += pc->i64;
@@ -1159,27 +1153,7 @@ L_CALL_LOCAL: { /* code, {argbase}: same instance, never a host function */
 	const struct wasm_code *code = (const struct wasm_code *)pc[0].ptr;
 	uint64_t *nfp = fp + pc[1].s[0];
 
-	if (nframes >= max_frames)
-		TRAP(WASM_TRAP_CALL_DEPTH);
-	if ((size_t)(stack_end - nfp) < code->max_slots)
-		TRAP(WASM_TRAP_STACK);
-	if (__builtin_expect(fuel < code->entry_fuel || s->interrupt, 0)) {
-		if (s->interrupt) {
-			s->interrupt = 0;
-			TRAP(WASM_TRAP_INTERRUPTED);
-		}
-		fuel = 0;
-		TRAP(WASM_TRAP_FUEL);
-	}
-	fuel -= code->entry_fuel;
-	frames[nframes].ret_pc = pc + 2;
-	frames[nframes].fp = fp;
-	frames[nframes].inst = inst;
-	nframes++;
-	fp = nfp;
-	for (uint32_t i = code->nparams; i < code->nlocals; i++)
-		fp[i] = 0;
-	pc = code->cells + code->entry_skip;
+	ENTER(code, nfp, pc + 2);
 	NEXT();
 }
 
