@@ -1229,17 +1229,22 @@ L_0x26: { /* table.set {i,v}, table */
  */
 #define SET(x) (acc1 = acc, acc = D0 = (x))
 #define IMMV pc[1].u64
-#define LOAD_1(lbl, SA, ctype, conv)                                                       \
-	lbl: {                                                                             \
-		uint64_t ea = (uint64_t)(uint32_t)(SA) + pc[1].u64;                        \
+/* Load a ctype at effective address ea into the result (bounds checked),
+ * then step over adv cells. */
+#define LOAD_AT(ea_, ctype, conv, adv)                                                      \
+	do {                                                                                \
+		uint64_t ea = (ea_);                                                        \
 		ctype v;                                                                    \
 		if (ea + sizeof(ctype) > memsize)                                           \
 			TRAP(WASM_TRAP_MEM_OOB);                                            \
 		memcpy(&v, mem + ea, sizeof(ctype));                                        \
-		SET(conv);                                                                 \
-		pc += 2;                                                                    \
+		SET(conv);                                                                  \
+		pc += (adv);                                                                \
 		NEXT();                                                                     \
-	}
+	} while (0)
+#define LOAD_1(lbl, SA, ctype, conv)                                                       \
+	lbl:                                                                               \
+	LOAD_AT((uint64_t)(uint32_t)(SA) + pc[1].u64, ctype, conv, 2);
 #define LOAD(op, ctype, conv)                                                              \
 	LOAD_1(L_##op, A0, ctype, conv)                                                    \
 	LOAD_1(L_A_##op, acc, ctype, conv)
@@ -1259,49 +1264,31 @@ L_0x26: { /* table.set {i,v}, table */
 	STORE_1(L_B_##op, fp[pc[0].s[0]], acc, ctype)                                      \
 	STORE_1(L_A1B_##op, acc1, acc, ctype)
 
-	LOAD(0x28, uint32_t, v)
-	LOAD(0x29, uint64_t, v)
-	LOAD(0x2a, uint32_t, v)
-	LOAD(0x2b, uint64_t, v)
-	LOAD(0x2c, int8_t, (uint32_t)(int32_t)v)
-	LOAD(0x2d, uint8_t, v)
-	LOAD(0x2e, int16_t, (uint32_t)(int32_t)v)
-	LOAD(0x2f, uint16_t, v)
-	LOAD(0x30, int8_t, (uint64_t)(int64_t)v)
-	LOAD(0x31, uint8_t, v)
-	LOAD(0x32, int16_t, (uint64_t)(int64_t)v)
-	LOAD(0x33, uint16_t, v)
-	LOAD(0x34, int32_t, (uint64_t)(int64_t)v)
-	LOAD(0x35, uint32_t, v)
-#define LOADK_1(lbl, SA, ctype, conv)                                                      \
-	lbl: { /* {d,a}, k, off */                                                         \
-		uint64_t ea = (uint64_t)(uint32_t)((uint32_t)(SA) + (uint32_t)pc[1].u64) + \
-			      pc[2].u64;                                                    \
-		ctype v;                                                                    \
-		if (ea + sizeof(ctype) > memsize)                                           \
-			TRAP(WASM_TRAP_MEM_OOB);                                            \
-		memcpy(&v, mem + ea, sizeof(ctype));                                        \
-		SET(conv);                                                                 \
-		pc += 3;                                                                    \
-		NEXT();                                                                     \
-	}
+/* The loads: opcode, memory type, conversion of the loaded v to slot bits. */
+#define FOR_EACH_LOAD(M)                                                                   \
+	M(0x28, uint32_t, v)                                                               \
+	M(0x29, uint64_t, v)                                                               \
+	M(0x2a, uint32_t, v)                                                               \
+	M(0x2b, uint64_t, v)                                                               \
+	M(0x2c, int8_t, (uint32_t)(int32_t)v)                                              \
+	M(0x2d, uint8_t, v)                                                                \
+	M(0x2e, int16_t, (uint32_t)(int32_t)v)                                             \
+	M(0x2f, uint16_t, v)                                                               \
+	M(0x30, int8_t, (uint64_t)(int64_t)v)                                              \
+	M(0x31, uint8_t, v)                                                                \
+	M(0x32, int16_t, (uint64_t)(int64_t)v)                                             \
+	M(0x33, uint16_t, v)                                                               \
+	M(0x34, int32_t, (uint64_t)(int64_t)v)                                             \
+	M(0x35, uint32_t, v)
+	FOR_EACH_LOAD(LOAD)
+#define LOADK_1(lbl, SA, ctype, conv) /* {d,a}, k, off */                                  \
+	lbl:                                                                               \
+	LOAD_AT((uint64_t)(uint32_t)((uint32_t)(SA) + (uint32_t)pc[1].u64) + pc[2].u64,    \
+		ctype, conv, 3);
 #define LOADK(op, ctype, conv)                                                             \
 	LOADK_1(L_K_##op, A0, ctype, conv)                                                 \
 	LOADK_1(L_KA_##op, acc, ctype, conv)
-	LOADK(0x28, uint32_t, v)
-	LOADK(0x29, uint64_t, v)
-	LOADK(0x2a, uint32_t, v)
-	LOADK(0x2b, uint64_t, v)
-	LOADK(0x2c, int8_t, (uint32_t)(int32_t)v)
-	LOADK(0x2d, uint8_t, v)
-	LOADK(0x2e, int16_t, (uint32_t)(int32_t)v)
-	LOADK(0x2f, uint16_t, v)
-	LOADK(0x30, int8_t, (uint64_t)(int64_t)v)
-	LOADK(0x31, uint8_t, v)
-	LOADK(0x32, int16_t, (uint64_t)(int64_t)v)
-	LOADK(0x33, uint16_t, v)
-	LOADK(0x34, int32_t, (uint64_t)(int64_t)v)
-	LOADK(0x35, uint32_t, v)
+	FOR_EACH_LOAD(LOADK)
 	STORE(0x36, uint32_t)
 	STORE(0x37, uint64_t)
 	STORE(0x38, uint32_t)
