@@ -236,7 +236,7 @@ static bool sets_acc(unsigned iop)
 	if ((iop >= IOP_IMM_BASE && iop < IOP_CMP_BR_BASE) ||
 	    (iop >= IOP_LOADK_BASE && iop < IOP_A_BASE) ||
 	    (iop >= IOP_IA_BASE && iop < IOP_CMPL_BASE) ||
-	    (iop >= IOP_FC_BASE && iop <= IOP_FC_BASE + 7))
+	    (iop >= IOP_FC_BASE && iop <= IOP_FC_BASE + 7) || iop >= IOP_M_BASE)
 		return true;
 	return (b >= 0x28 && b <= 0x35) || (b >= 0x45 && b <= 0xc4) || b == 0xd1;
 }
@@ -629,9 +629,76 @@ static bool commutative(uint8_t op)
 	}
 }
 
+/* The M-form kind of a load op feeding an operand of binary op (see
+ * wasm-internal.h), or -1. */
+static int load_kind(unsigned lop)
+{
+	switch (lop) {
+	case 0x28 ... 0x2b:
+		return 0;
+	case 0x2c ... 0x2f:
+		return (int)lop - 0x2b;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Binary op whose second operand (popped, not emitted yet) was produced by
+ * the load emitted just before: take the load back and emit the op with a
+ * memory operand (M form).  *done tells whether it did.
+ */
+static bool emit_mem_operand(struct comp *c, uint8_t op, bool *done)
+{
+	const union wasm_cell *cell;
+	unsigned code = c->last_code, lop, iop;
+	uint32_t addr, k = 0, a;
+	uint64_t off;
+	size_t at;
+	int kind;
+	bool acc;
+
+	*done = false;
+	if (c->m->plain || !live(c) || c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
+	    c->pop[0].idx != c->last_idx)
+		return true;
+	cell = &c->code[c->last_op];
+	if (code >= 0x28 && code <= 0x35) {
+		lop = code;
+		off = cell[2].u64;
+	} else if (code >= IOP_LOADK_BASE && code <= IOP_LOADK_BASE + (0x35 - 0x28)) {
+		lop = code - IOP_LOADK_BASE + 0x28;
+		k = (uint32_t)cell[2].u64;
+		off = cell[3].u64;
+	} else {
+		return true;
+	}
+	/* the load's address is in its slot even when the load read it from acc */
+	addr = cell[1].s[1];
+	kind = load_kind(lop);
+	if (kind < 0)
+		return true;
+	iop = 96u * (unsigned)kind + (op - 0x46u);
+	if (!has_form(c, IOP_M_BASE + iop))
+		return true;
+	unemit(c, c->last_op);
+	if (!opnd(c, 1, &a))
+		return false;
+	acc = acc_of(c, 1) == 1 && has_form(c, IOP_MA_BASE + iop);
+	at = c->n;
+	if (!put_op(c, (acc ? IOP_MA_BASE : IOP_M_BASE) + iop) ||
+	    !put_2(c, home(c, c->nvs - 1), a) || !put_2(c, addr, k) || !put_u64(c, off))
+		return false;
+	produced(c, at, IOP_M_BASE + iop, acc);
+	*done = true;
+	return true;
+}
+
 /* A numeric instruction whose operands were popped and result pushed. */
 static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 {
+	bool done;
+
 	if (!c->m->plain && live(c) && nin == 2 && op >= 0x46 && op <= 0xa5 && op != 0x98 &&
 	    c->pop[1].loc.kind == LOC_CONST && c->pop[0].loc.kind != LOC_CONST &&
 	    commutative(op)) {
@@ -656,6 +723,20 @@ static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 			return false;
 		produced(c, at, IOP_IMM_BASE + (op - 0x46u), acc);
 		return true;
+	}
+	if (nin == 2 && op >= 0x46 && op <= 0xa5) {
+		if (!c->m->plain && live(c) && c->pop[0].loc.kind != LOC_TEMP &&
+		    c->pop[1].loc.kind == LOC_TEMP && c->pop[1].idx == c->last_idx &&
+		    commutative(op)) {
+			/* a loaded left operand of a commutative op: swap */
+			struct popped t = c->pop[0];
+			c->pop[0] = c->pop[1];
+			c->pop[1] = t;
+		}
+		if (!emit_mem_operand(c, op, &done))
+			return false;
+		if (done)
+			return true;
 	}
 	return emit_op(c, op, nin, true, 0, 0, 0);
 }

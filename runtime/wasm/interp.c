@@ -879,6 +879,35 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_A1B_BASE + 0xa1] = &&L_A1B_0xa1,
 		[IOP_A1B_BASE + 0xa2] = &&L_A1B_0xa2,
 		[IOP_A1B_BASE + 0xa3] = &&L_A1B_0xa3,
+#define MEM_LABELS(kind, op)                                                               \
+	[IOP_M_BASE + 96 * (kind) + (op) - 0x46] = &&L_M##kind##_##op,                      \
+	[IOP_MA_BASE + 96 * (kind) + (op) - 0x46] = &&L_MA##kind##_##op,
+		/* loaded operands: add, sub, mul, and, or, xor; f32/f64 arithmetic */
+		MEM_LABELS(0, 0x6a)
+		MEM_LABELS(0, 0x6b)
+		MEM_LABELS(0, 0x6c)
+		MEM_LABELS(0, 0x71)
+		MEM_LABELS(0, 0x72)
+		MEM_LABELS(0, 0x73)
+		MEM_LABELS(0, 0x7c)
+		MEM_LABELS(0, 0x7d)
+		MEM_LABELS(0, 0x7e)
+		MEM_LABELS(0, 0x83)
+		MEM_LABELS(0, 0x84)
+		MEM_LABELS(0, 0x85)
+		MEM_LABELS(0, 0x92)
+		MEM_LABELS(0, 0x93)
+		MEM_LABELS(0, 0x94)
+		MEM_LABELS(0, 0x95)
+		MEM_LABELS(0, 0xa0)
+		MEM_LABELS(0, 0xa1)
+		MEM_LABELS(0, 0xa2)
+		MEM_LABELS(0, 0xa3)
+		MEM_LABELS(1, 0x6a) MEM_LABELS(1, 0x6b) MEM_LABELS(1, 0x6c) MEM_LABELS(1, 0x71) MEM_LABELS(1, 0x72) MEM_LABELS(1, 0x73)
+		MEM_LABELS(2, 0x6a) MEM_LABELS(2, 0x6b) MEM_LABELS(2, 0x6c) MEM_LABELS(2, 0x71) MEM_LABELS(2, 0x72) MEM_LABELS(2, 0x73)
+		MEM_LABELS(3, 0x6a) MEM_LABELS(3, 0x6b) MEM_LABELS(3, 0x6c) MEM_LABELS(3, 0x71) MEM_LABELS(3, 0x72) MEM_LABELS(3, 0x73)
+		MEM_LABELS(4, 0x6a) MEM_LABELS(4, 0x6b) MEM_LABELS(4, 0x6c) MEM_LABELS(4, 0x71) MEM_LABELS(4, 0x72) MEM_LABELS(4, 0x73)
+#undef MEM_LABELS
 	};
 	/* where the outermost frame returns to: the exit to the host */
 	static const union wasm_cell exit_cell = { .op = &&L_EXIT };
@@ -1343,17 +1372,46 @@ L_0x40: { /* memory.grow {d,delta} */
 	BIN_1(L_B_##op, T, CV, RES, A0, acc, expr)                                         \
 	BIN_1(L_IA_##op, T, CV, RES, acc, IMMV, expr)                                      \
 	BIN_1(L_A1B_##op, T, CV, RES, acc1, acc, expr)
+/* Binary ops whose second operand comes from memory (M forms, index
+ * kind): {d,a}, {addr,k}, off; the load first (it may trap), then the op. */
+#define MEM_1(lbl, T, CV, RES, SA, ctype, conv, expr)                                      \
+	lbl: {                                                                             \
+		uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[1].s[0]] + pc[1].s[1]) +   \
+			      pc[2].u64;                                                    \
+		ctype v;                                                                    \
+		if (ea + sizeof(ctype) > memsize)                                           \
+			TRAP(WASM_TRAP_MEM_OOB);                                            \
+		memcpy(&v, mem + ea, sizeof(ctype));                                        \
+		{                                                                           \
+			T a = CV(SA), b = CV(conv);                                         \
+			SET(RES(expr));                                                     \
+		}                                                                           \
+		pc += 3;                                                                    \
+		NEXT();                                                                     \
+	}
+#define MEM(kind, op, T, CV, RES, ctype, conv, expr)                                       \
+	MEM_1(L_M##kind##_##op, T, CV, RES, A0, ctype, conv, expr)                         \
+	MEM_1(L_MA##kind##_##op, T, CV, RES, acc, ctype, conv, expr)
 #define I32_UN(op, expr) UN(op, uint32_t, U32C, U32C, expr)
 #define I64_UN(op, expr) UN(op, uint64_t, U64C, U64C, expr)
 #define F32_UN(op, expr) UN(op, float, f32_of, bits_f32, expr)
 #define F64_UN(op, expr) UN(op, double, f64_of, bits_f64, expr)
 #define CONV(op, expr) UN(op, uint64_t, U64C, U64C, expr)
-#define I32_BIN(op, expr) BIN(op, uint32_t, U32C, U32C, expr)
-#define I64_BIN(op, expr) BIN(op, uint64_t, U64C, U64C, expr)
+#define I32_BIN(op, expr)                                                                  \
+	BIN(op, uint32_t, U32C, U32C, expr)                                                 \
+	MEM(0, op, uint32_t, U32C, U32C, uint32_t, v, expr)                                 \
+	MEM(1, op, uint32_t, U32C, U32C, int8_t, (uint32_t)(int32_t)v, expr)                \
+	MEM(2, op, uint32_t, U32C, U32C, uint8_t, v, expr)                                  \
+	MEM(3, op, uint32_t, U32C, U32C, int16_t, (uint32_t)(int32_t)v, expr)               \
+	MEM(4, op, uint32_t, U32C, U32C, uint16_t, v, expr)
+#define I64_BIN(op, expr)                                                                  \
+	BIN(op, uint64_t, U64C, U64C, expr) MEM(0, op, uint64_t, U64C, U64C, uint64_t, v, expr)
 #define I64_CMP(op, expr) BIN(op, uint64_t, U64C, U32C, expr)
-#define F32_BIN(op, expr) BIN(op, float, f32_of, bits_f32, expr)
+#define F32_BIN(op, expr)                                                                  \
+	BIN(op, float, f32_of, bits_f32, expr) MEM(0, op, float, f32_of, bits_f32, uint32_t, v, expr)
 #define F32_CMP(op, expr) BIN(op, float, f32_of, U32C, expr)
-#define F64_BIN(op, expr) BIN(op, double, f64_of, bits_f64, expr)
+#define F64_BIN(op, expr)                                                                  \
+	BIN(op, double, f64_of, bits_f64, expr) MEM(0, op, double, f64_of, bits_f64, uint64_t, v, expr)
 #define F64_CMP(op, expr) BIN(op, double, f64_of, U32C, expr)
 /* i32 comparisons also branch: compare-and-branch on slots (off, {a,b})
  * and on a slot and a constant (off, {a,-}, imm). */

@@ -74,7 +74,13 @@ enum wasm_iop {
 	IOP_CMPIL_BASE = IOP_CMPL_BASE + (0x4f - 0x46 + 1), /* CMPI_BR to a loop header */
 	IOP_A1B_BASE = IOP_CMPIL_BASE + (0x4f - 0x46 + 1),
 			       /* op 0x00..0xff: first operand from acc1, second from acc */
-	IOP_COUNT = IOP_A1B_BASE + 0x100
+	IOP_M_BASE = IOP_A1B_BASE + 0x100,
+			       /* binary op 0x46..0xa5 whose second operand is loaded:
+				* {d,a}, {addr,k}, off (address (addr + k) mod 2^32 + off);
+				* index 96 * kind + op - 0x46, kind 0 the full-width load
+				* of the op's type, 1..4 i32.load8_s, 8_u, 16_s, 16_u */
+	IOP_MA_BASE = IOP_M_BASE + 5 * 96, /* the same, first operand from acc */
+	IOP_COUNT = IOP_MA_BASE + 5 * 96
 };
 
 /* An opcode with no handler: its label is the invalid op's. */

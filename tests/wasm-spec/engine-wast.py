@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+# engine-wast.py - writes engine.wast (python3 engine-wast.py > engine.wast):
+# the expected values are worked out here, in Python, not by the engine.
+import struct
+M32=0xffffffff; M64=(1<<64)-1
+mem=bytes((0x80+i*7)&0xff for i in range(64))
+# floats at 48 (f64 1.5) and 56 (f32 2.5, f32 -0.75)
+mem=bytearray(mem); mem[48:56]=struct.pack('<d',1.5); mem[56:60]=struct.pack('<f',2.5); mem[60:64]=struct.pack('<f',-0.75)
+mem=bytes(mem)
+def ld(kind, ea):
+    if kind=='i32.load': return struct.unpack_from('<I',mem,ea)[0]
+    if kind=='i32.load8_s': return struct.unpack_from('<b',mem,ea)[0]&M32
+    if kind=='i32.load8_u': return mem[ea]
+    if kind=='i32.load16_s': return struct.unpack_from('<h',mem,ea)[0]&M32
+    if kind=='i32.load16_u': return struct.unpack_from('<H',mem,ea)[0]
+    if kind=='i64.load': return struct.unpack_from('<Q',mem,ea)[0]
+ops32={'add':lambda a,b:(a+b)&M32,'sub':lambda a,b:(a-b)&M32,'mul':lambda a,b:(a*b)&M32,'and':lambda a,b:a&b,'or':lambda a,b:a|b,'xor':lambda a,b:a^b}
+ops64={k:(lambda f:(lambda a,b:f(a,b)&M64))(v) for k,v in {'add':lambda a,b:a+b,'sub':lambda a,b:a-b,'mul':lambda a,b:a*b,'and':lambda a,b:a&b,'or':lambda a,b:a|b,'xor':lambda a,b:a^b}.items()}
+size={'i32.load':4,'i32.load8_s':1,'i32.load8_u':1,'i32.load16_s':2,'i32.load16_u':2,'i64.load':8}
+def s32(v): return str(v-(1<<32) if v>=1<<31 else v)
+def s64(v): return str(v-(1<<64) if v>=1<<63 else v)
+out=[]
+w=out.append
+w(';; engine.wast - the interpreter\'s fused forms (compile.c rewrites) against')
+w(';; values worked out by engine-wast.py: binary ops with an operand loaded from')
+w(';; memory (M forms: second operand from a slot or from the previous result,')
+w(';; address with a folded constant, wrapping mod 2^32, traps), run by')
+w(';; tests/wasm-spec/engine.sh through the spec runner.')
+w('(module')
+w('  (memory 1)')
+w('  (data (i32.const 0) "%s")' % ''.join('\\%02x'%b for b in mem))
+funcs=[]; asserts=[]
+def I(t,v): return '(%s.const %s)'%(t, s32(v) if t=='i32' else s64(v))
+cases32=[(0,7),(12,0xdeadbeef),(40,0xffffffff)]
+for kind in ['i32.load','i32.load8_s','i32.load8_u','i32.load16_s','i32.load16_u']:
+    for op,f in ops32.items():
+        n='%s_%s'%(op,kind.split('.')[1])
+        # M: second operand from memory, first a local
+        w('  (func (export "m_%s") (param $p i32) (param $x i32) (result i32)'%n)
+        w('    (i32.%s (local.get $x) (%s offset=4 (local.get $p))))'%(op,kind))
+        # MA: first operand the previous result, address p + 8 (folded, wraps)
+        w('  (func (export "ma_%s") (param $p i32) (param $x i32) (param $y i32) (result i32)'%n)
+        w('    (i32.%s (i32.mul (local.get $x) (local.get $y)) (%s offset=4 (i32.add (local.get $p) (i32.const 8)))))'%(op,kind))
+        for p,x in cases32:
+            asserts.append('(assert_return (invoke "m_%s" %s %s) %s)'%(n,I('i32',p),I('i32',x),I('i32',f(x,ld(kind,p+4)))))
+            y=3
+            asserts.append('(assert_return (invoke "ma_%s" %s %s %s) %s)'%(n,I('i32',p),I('i32',x),I('i32',y),I('i32',f((x*y)&M32,ld(kind,p+12)))))
+        # wrap: p = -8, p + 8 = 0 mod 2^32
+        asserts.append('(assert_return (invoke "ma_%s" (i32.const -8) (i32.const 5) (i32.const 1)) %s)'%(n,I('i32',f(5,ld(kind,4)))))
+        asserts.append('(assert_trap (invoke "m_%s" (i32.const %d) (i32.const 1)) "out of bounds memory access")'%(n,65536-4-size[kind]+1))
+        asserts.append('(assert_return (invoke "m_%s" (i32.const %d) (i32.const 1)) %s)'%(n,65536-4-size[kind],I('i32',f(1,0))))
+        asserts.append('(assert_trap (invoke "ma_%s" (i32.const 65528) (i32.const 1) (i32.const 1)) "out of bounds memory access")'%n)
+        # the offset is added beyond 32 bits: no wrap to a low address
+        asserts.append('(assert_trap (invoke "m_%s" (i32.const -1) (i32.const 1)) "out of bounds memory access")'%n)
+        asserts.append('(assert_trap (invoke "ma_%s" (i32.const -16) (i32.const 1) (i32.const 1)) "out of bounds memory access")'%n)
+for op,f in ops64.items():
+    n='%s_i64'%op
+    w('  (func (export "m_%s") (param $p i32) (param $x i64) (result i64)'%n)
+    w('    (i64.%s (local.get $x) (i64.load offset=4 (local.get $p))))'%op)
+    w('  (func (export "ma_%s") (param $p i32) (param $x i64) (param $y i64) (result i64)'%n)
+    w('    (i64.%s (i64.mul (local.get $x) (local.get $y)) (i64.load offset=4 (i32.add (local.get $p) (i32.const 8)))))'%op)
+    for p,x in [(0,7),(20,0x123456789abcdef0)]:
+        asserts.append('(assert_return (invoke "m_%s" %s %s) %s)'%(n,I('i32',p),I('i64',x),I('i64',f(x,ld('i64.load',p+4)))))
+        asserts.append('(assert_return (invoke "ma_%s" %s %s %s) %s)'%(n,I('i32',p),I('i64',x),I('i64',3),I('i64',f((x*3)&M64,ld('i64.load',p+12)))))
+    asserts.append('(assert_trap (invoke "m_%s" (i32.const 65525) (i64.const 1)) "out of bounds memory access")'%n)
+# floats: f64 at 48 = 1.5, f32 at 56 = 2.5
+fl={'add':lambda a,b:a+b,'sub':lambda a,b:a-b,'mul':lambda a,b:a*b,'div':lambda a,b:a/b}
+for t,addr in [('f64',44),('f32',52)]:
+    for op,f in fl.items():
+        n='%s_%s'%(op,t)
+        w('  (func (export "m_%s") (param $p i32) (param $x %s) (result %s)'%(n,t,t))
+        w('    (%s.%s (local.get $x) (%s.load offset=4 (local.get $p))))'%(t,op,t))
+        w('  (func (export "ma_%s") (param $p i32) (param $x %s) (param $y %s) (result %s)'%(n,t,t,t))
+        w('    (%s.%s (%s.mul (local.get $x) (local.get $y)) (%s.load offset=4 (i32.add (local.get $p) (i32.const 8)))))'%(t,op,t,t))
+        v=1.5 if t=='f64' else 2.5
+        asserts.append('(assert_return (invoke "m_%s" (i32.const %d) (%s.const 3)) (%s.const %r))'%(n,addr,t,t,f(3.0,v)))
+        asserts.append('(assert_return (invoke "ma_%s" (i32.const %d) (%s.const 3) (%s.const 2)) (%s.const %r))'%(n,addr-8,t,t,t,f(6.0,v)))
+        asserts.append('(assert_trap (invoke "m_%s" (i32.const 65530) (%s.const 1)) "out of bounds memory access")'%(n,t))
+# a loaded left operand of a commutative op is swapped; a non-commutative one is not
+w('  (func (export "swap_xor") (param $p i32) (param $x i32) (result i32)')
+w('    (i32.xor (i32.load (local.get $p)) (local.get $x)))')
+w('  (func (export "keep_sub") (param $p i32) (param $x i32) (result i32)')
+w('    (i32.sub (i32.load (local.get $p)) (local.get $x)))')
+asserts.append('(assert_return (invoke "swap_xor" (i32.const 8) (i32.const 255)) %s)'%I('i32',ld('i32.load',8)^255))
+asserts.append('(assert_return (invoke "keep_sub" (i32.const 8) (i32.const 1)) %s)'%I('i32',(ld('i32.load',8)-1)&M32))
+# the result written straight to the local holding the address
+w('  (func (export "to_addr") (param $p i32) (param $x i32) (result i32)')
+w('    (local.set $p (i32.add (local.get $x) (i32.load (local.get $p)))) (local.get $p))')
+asserts.append('(assert_return (invoke "to_addr" (i32.const 16) (i32.const 1)) %s)'%I('i32',(ld('i32.load',16)+1)&M32))
+# a sum over memory: the loop's accumulator is the fused op's first operand
+w('  (func (export "sum8") (param $n i32) (result i32) (local $i i32) (local $s i32)')
+w('    (block (loop')
+w('      (br_if 1 (i32.ge_u (local.get $i) (local.get $n)))')
+w('      (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $i))))')
+w('      (local.set $i (i32.add (local.get $i) (i32.const 1)))')
+w('      (br 0)))')
+w('    (local.get $s))')
+asserts.append('(assert_return (invoke "sum8" (i32.const 64)) %s)'%I('i32',sum(mem)))
+asserts.append('(assert_return (invoke "sum8" (i32.const 0)) (i32.const 0))')
+w(')')
+out+=asserts
+print('\n'.join(out))
