@@ -1715,6 +1715,7 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 		code->entry_skip = 2;
 	}
 	code->cells = c.code;
+	code->entry = c.code + code->entry_skip;
 	code->ncells = c.n;
 	c.code = NULL;
 out:

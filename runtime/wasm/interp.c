@@ -198,7 +198,7 @@ static inline uint64_t sat_i64_u(double x)
  * GCC's default placement single benchmarks moved by up to 20% whenever
  * unrelated code shifted the function (make bench); aligned, the layout
  * within cache lines no longer depends on where the function lands. */
-__attribute__((optimize("align-labels=64"), aligned(64)))
+__attribute__((optimize("align-labels=64", "no-tree-loop-distribute-patterns"), aligned(64)))
 #endif
 static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 	       const void *const **labels_out)
@@ -918,8 +918,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 	uint8_t *mem;
 	uint64_t memsize, fuel;
 	uint64_t acc = 0, acc1 = 0; /* the last two results (see SET) */
-	struct wasm_frame *frames;
-	uint32_t nframes, max_frames;
+	struct wasm_frame *fr, *fr_end; /* next free frame record, the limit */
 	enum wasm_trap trap;
 	struct wasm_func *f;
 
@@ -927,9 +926,8 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		*labels_out = labels;
 		return 0;
 	}
-	frames = s->frames;
-	nframes = s->nframes;
-	max_frames = s->lim.max_call_depth;
+	fr = s->frames + s->nframes;
+	fr_end = s->frames + s->lim.max_call_depth;
 	stack_end = s->stack_end;
 	fuel = s->fuel;
 	inst = NULL;
@@ -975,19 +973,19 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
  * zeroed locals. */
 #define ENTER(code, nfp, ret)                                                               \
 	do {                                                                                \
-		if (nframes >= max_frames)                                                  \
+		if (fr >= fr_end)                                                           \
 			TRAP(WASM_TRAP_CALL_DEPTH);                                         \
 		if ((size_t)(stack_end - (nfp)) < (code)->max_slots)                        \
 			TRAP(WASM_TRAP_STACK);                                              \
 		SPEND((code)->entry_fuel);                                                  \
-		frames[nframes].ret_pc = (ret);                                             \
-		frames[nframes].fp = fp;                                                    \
-		frames[nframes].inst = inst;                                                \
-		nframes++;                                                                  \
+		fr->ret_pc = (ret);                                                         \
+		fr->fp = fp;                                                                \
+		fr->inst = inst;                                                            \
+		fr++;                                                                       \
 		fp = (nfp);                                                                 \
 		for (uint32_t i_ = (code)->nparams; i_ < (code)->nlocals; i_++)             \
 			fp[i_] = 0;                                                         \
-		pc = (code)->cells + (code)->entry_skip;                                    \
+		pc = (code)->entry;                                                         \
 	} while (0)
 
 do_call:
@@ -1010,7 +1008,7 @@ do_call:
 		if ((size_t)(stack_end - sp) < (size_t)nr + 1)
 			TRAP(WASM_TRAP_STACK);
 		s->sp = sp + nr;
-		s->nframes = nframes;
+		s->nframes = (uint32_t)(fr - s->frames);
 		s->fuel = fuel;
 		memset(sp, 0, nr * sizeof(uint64_t));
 		rc = f->host(&call, f->env, a, sp);
@@ -1139,11 +1137,10 @@ L_BR_TABLE: { /* {idx,arity}, {src,n}, then n+1 x (off, {dst}) */
 L_RETURN: { /* {src,n} */
 	uint64_t *src = fp + pc[0].s[0];
 	uint32_t n = pc[0].s[1];
-	struct wasm_frame *fr;
 
 	for (uint32_t i = 0; i < n; i++)
 		fp[i] = src[i];
-	fr = &frames[--nframes];
+	fr--;
 	pc = fr->ret_pc;
 	fp = fr->fp;
 	if (fr->inst != inst) {
@@ -1153,11 +1150,9 @@ L_RETURN: { /* {src,n} */
 	NEXT();
 }
 
-L_RETURN1: { /* {src}: one result */
-	struct wasm_frame *fr;
-
+L_RETURN1: /* {src}: one result */
 	fp[0] = fp[pc[0].s[0]];
-	fr = &frames[--nframes];
+	fr--;
 	pc = fr->ret_pc;
 	fp = fr->fp;
 	if (fr->inst != inst) {
@@ -1165,11 +1160,10 @@ L_RETURN1: { /* {src}: one result */
 		RELOAD_MEM();
 	}
 	NEXT();
-}
 
 L_EXIT: /* back to the host (exit_cell) */
 	s->fuel = fuel;
-	s->nframes = nframes;
+	s->nframes = (uint32_t)(fr - s->frames);
 	return 0;
 
 L_CALL: /* funcidx, {argbase} */

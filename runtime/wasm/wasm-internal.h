@@ -161,6 +161,7 @@ struct wasm_code {
 	uint64_t entry_fuel; /* charged by the call itself ... */
 	uint32_t entry_skip; /* ... which then starts at cells + entry_skip */
 	union wasm_cell *cells;
+	const union wasm_cell *entry; /* cells + entry_skip */
 	size_t ncells;
 };
 
