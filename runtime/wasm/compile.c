@@ -16,12 +16,12 @@
  * local.set is written straight into the local; an i32 comparison consumed
  * by br_if/if becomes a compare-and-branch; i32 ops with a constant
  * operand use immediate forms.  Code that cannot be reached is validated
- * but not emitted.  Fuel is charged where execution can come back: by a
- * call for its function's body and by a FUEL cell at each loop header for
- * the loop's body, counting every wasm instruction of that body outside
- * nested loops.  A run is charged for both arms of an if and for the
- * instructions a forward branch skipped: an upper bound of the work,
- * the same for the same path.
+ * but not emitted.  Fuel is charged where execution can come back, with
+ * no cell of its own: by a call for its function's whole body, and by each
+ * branch back to a loop header for the whole body of that loop (nested
+ * loops included, for their first iteration).  A run is charged for
+ * instructions it skips (an if's other arm, a loop not entered): an upper
+ * bound of the work, the same for the same path.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +42,8 @@ struct ctl {
 	size_t start;    /* loop: target cell */
 	size_t else_fix; /* if: cell of the branch offset to the else arm, NOLINK when done */
 	size_t chain;    /* forward branch offset cells to patch, linked */
-	size_t outer_fuel; /* loop: the fuel cell of the code around it */
+	uint64_t ticks0;   /* loop: instructions counted before its body */
+	size_t fuel_chain; /* loop: fuel cells of branches back to it, linked */
 };
 
 enum loc_kind { LOC_TEMP, LOC_LOCAL, LOC_CONST };
@@ -73,8 +74,7 @@ struct comp {
 	uint32_t nlocals;
 	const struct wasm_functype *type;
 	uint32_t funcidx;
-	size_t fuel_cell;
-	bool seg_new;
+	uint64_t ticks; /* instructions counted (emitted code) so far */
 	/* operands popped by the current instruction, in pop order */
 	struct popped pop[4];
 	uint32_t npop;
@@ -247,7 +247,7 @@ static bool keeps_acc(unsigned iop)
 {
 	unsigned b = form_base(iop);
 
-	return iop == IOP_CONST || iop == IOP_COPY || iop == IOP_FUEL || (b >= 0x36 && b <= 0x3e);
+	return iop == IOP_CONST || iop == IOP_COPY || (b >= 0x36 && b <= 0x3e);
 }
 
 static void acc_forget(struct comp *c)
@@ -298,37 +298,32 @@ static void label_here(struct comp *c)
 	c->entry = false;
 }
 
-/* Count one instruction towards the fuel cell of the current body. */
-static bool tick(struct comp *c)
+/* Count one instruction (of code that is emitted) towards the fuel of its
+ * function and of the loops around it. */
+static void tick(struct comp *c)
 {
-	if (!live(c))
-		return true;
-	if (c->seg_new) {
-		if (!put_op(c, IOP_FUEL) || !put_u64(c, 0))
-			return false;
-		c->fuel_cell = c->n - 1;
-		c->seg_new = false;
-	}
-	c->code[c->fuel_cell].u64++;
+	if (live(c))
+		c->ticks++;
+}
+
+/* The fuel cell of a branch back to loop f: its body's count, filled in
+ * when the loop ends. */
+static bool put_loop_fuel(struct comp *c, struct ctl *f)
+{
+	if (!reserve(c, 1))
+		return false;
+	c->code[c->n].u64 = f->fuel_chain == NOLINK ? 0 : f->fuel_chain + 1;
+	f->fuel_chain = c->n++;
 	return true;
 }
 
-/* Whether frame f is a loop whose header is a FUEL cell: a branch back to
- * it may skip that cell and charge the count itself (the _LOOP forms). */
-static bool loop_fuel(const struct comp *c, const struct ctl *f)
-{
-	return !c->m->plain && f->kind == 0x03 && f->start + 1 < c->n &&
-	       c->code[f->start].op == c->lbl[IOP_FUEL];
-}
-
-/* Branch offset cell to the label of frame f (patched later when forward);
- * with skip, past the FUEL cell of loop f (loop_fuel). */
-static bool put_target_skip(struct comp *c, struct ctl *f, bool skip)
+/* Branch offset cell to the label of frame f (patched later when forward). */
+static bool put_target(struct comp *c, struct ctl *f)
 {
 	if (!reserve(c, 1))
 		return false;
 	if (f->kind == 0x03) {
-		c->code[c->n].i64 = (int64_t)f->start + (skip ? 2 : 0) - (int64_t)c->n;
+		c->code[c->n].i64 = (int64_t)f->start - (int64_t)c->n;
 	} else {
 		c->code[c->n].u64 = f->chain == NOLINK ? 0 : f->chain + 1;
 		f->chain = c->n;
@@ -337,9 +332,19 @@ static bool put_target_skip(struct comp *c, struct ctl *f, bool skip)
 	return true;
 }
 
-static bool put_target(struct comp *c, struct ctl *f)
+/* Branch back to loop f: BR_LOOP off, fuel. */
+static bool put_br_loop(struct comp *c, struct ctl *f)
 {
-	return put_target_skip(c, f, false);
+	return put_op(c, IOP_BR_LOOP) && put_target(c, f) && put_loop_fuel(c, f);
+}
+
+/* Move n values from slot src down to slot dst, lowest first (dst <= src). */
+static bool put_moves(struct comp *c, uint32_t dst, uint32_t src, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!put_op(c, IOP_COPY) || !put_2(c, dst + i, src + i))
+			return false;
+	return true;
 }
 
 /* Return the n values from slot src on. */
@@ -773,7 +778,8 @@ static bool push_ctl(struct comp *c, uint8_t kind, const struct wasm_functype *f
 		f->nresults = 1;
 		f->results = NULL;
 	}
-	f->outer_fuel = c->fuel_cell;
+	f->ticks0 = c->ticks;
+	f->fuel_chain = NOLINK;
 	f->height = c->nvs; /* params are popped by the caller */
 	f->start = c->n;
 	return true;
@@ -937,21 +943,23 @@ static bool emit_branch(struct comp *c, struct ctl *f, bool cond, bool negate, s
 	const enum wasm_valtype *ts;
 	uint32_t n, cur, dst, cs = 0, a = 0, b = 0;
 	uint64_t imm = 0;
+	size_t skip;
 	int kind;
 	uint8_t op;
-	bool lf;
+	bool lp = f->kind == 0x03; /* back to a loop: the branch charges its fuel */
 
 	if (!live(c))
 		return true;
 	label_types(f, &ts, &n);
 	cur = home(c, c->nvs); /* operand height at the branch (condition popped) */
 	dst = home(c, f->height);
-	lf = loop_fuel(c, f);
 	if (!cond) {
 		if (f->kind == 0)
 			return put_return(c, cur - n, n);
+		if (lp)
+			return put_moves(c, dst, cur - n, cur == dst + n ? 0 : n) && put_br_loop(c, f);
 		if (cur == dst + n)
-			return put_op(c, lf ? IOP_BR_LOOP : IOP_BR) && put_target_skip(c, f, lf);
+			return put_op(c, IOP_BR) && put_target(c, f);
 		return put_op(c, IOP_BR_MOVE) && put_target(c, f) && put_2(c, dst, cur - n) &&
 		       put_u64(c, n);
 	}
@@ -959,43 +967,52 @@ static bool emit_branch(struct comp *c, struct ctl *f, bool cond, bool negate, s
 		if (kind == 3) {
 			/* eqz: branch when a is zero (or, negated, non-zero) */
 			unsigned iop = negate ? IOP_BR_IF : IOP_BR_IF_NOT;
-			if (lf)
+			if (lp)
 				iop = negate ? IOP_BR_IF_LOOP : IOP_BR_IF_NOT_LOOP;
 			if (!put_op(c, iop))
 				return false;
 			*off_cell = c->n;
-			return put_target_skip(c, f, lf) && put_2(c, a, 0);
+			return put_target(c, f) && put_2(c, a, 0) && (!lp || put_loop_fuel(c, f));
 		}
 		if (negate)
 			op = cmp_inverse(op);
 		if (kind == 1) {
-			if (!put_op(c, (lf ? IOP_CMPL_BASE : IOP_CMP_BR_BASE) + (op - 0x46u)))
+			if (!put_op(c, (lp ? IOP_CMPL_BASE : IOP_CMP_BR_BASE) + (op - 0x46u)))
 				return false;
 			*off_cell = c->n;
-			return put_target_skip(c, f, lf) && put_2(c, a, b);
+			return put_target(c, f) && put_2(c, a, b) && (!lp || put_loop_fuel(c, f));
 		}
 		/* compare with an immediate */
-		if (!put_op(c, (lf ? IOP_CMPIL_BASE : IOP_CMPI_BR_BASE) + (op - 0x46u)))
+		if (!put_op(c, (lp ? IOP_CMPIL_BASE : IOP_CMPI_BR_BASE) + (op - 0x46u)))
 			return false;
 		*off_cell = c->n;
-		return put_target_skip(c, f, lf) && put_2(c, a, 0) && put_u64(c, imm);
+		return put_target(c, f) && put_2(c, a, 0) && put_u64(c, imm) &&
+		       (!lp || put_loop_fuel(c, f));
 	}
 	if (!opnd(c, 0, &cs))
 		return false;
-	if (negate) {
-		if (!put_op(c, lf ? IOP_BR_IF_NOT_LOOP : IOP_BR_IF_NOT))
+	if (negate || cur == dst + n) {
+		unsigned iop = negate ? IOP_BR_IF_NOT : IOP_BR_IF;
+		if (lp)
+			iop = negate ? IOP_BR_IF_NOT_LOOP : IOP_BR_IF_LOOP;
+		if (!put_op(c, iop))
 			return false;
 		*off_cell = c->n;
-		return put_target_skip(c, f, lf) && put_2(c, cs, 0);
+		return put_target(c, f) && put_2(c, cs, 0) && (!lp || put_loop_fuel(c, f));
 	}
-	if (cur == dst + n) {
-		if (!put_op(c, lf ? IOP_BR_IF_LOOP : IOP_BR_IF))
-			return false;
-		*off_cell = c->n;
-		return put_target_skip(c, f, lf) && put_2(c, cs, 0);
-	}
-	return put_op(c, IOP_BR_IF_MOVE) && put_target(c, f) && put_2(c, cs, n) &&
-	       put_2(c, dst, cur - n);
+	if (!lp)
+		return put_op(c, IOP_BR_IF_MOVE) && put_target(c, f) && put_2(c, cs, n) &&
+		       put_2(c, dst, cur - n);
+	/* back to a loop with values: when taken, move them and branch */
+	if (!put_op(c, IOP_BR_IF_NOT))
+		return false;
+	skip = c->n;
+	if (!put_u64(c, 0) || !put_2(c, cs, 0) || !put_moves(c, dst, cur - n, n) ||
+	    !put_br_loop(c, f))
+		return false;
+	c->code[skip].i64 = (int64_t)c->n - (int64_t)skip;
+	label_here(c);
+	return true;
 }
 
 static bool op_br_table(struct comp *c)
@@ -1043,9 +1060,27 @@ static bool op_br_table(struct comp *c)
 		if (!opnd(c, 0, &idx) || !put_op(c, IOP_BR_TABLE) || !put_2(c, idx, arity) ||
 		    !put_2(c, home(c, c->nvs) - arity, n))
 			goto out;
+		size_t table = c->n;
 		for (i = 0; i <= n; i++) {
 			struct ctl *g = &c->cs[c->ncs - 1 - labels[i]];
-			if (!put_target(c, g) || !put_2(c, home(c, g->height), 0))
+			if (g->kind == 0x03) {
+				/* to a loop: through a BR_LOOP after the table */
+				if (!reserve(c, 1))
+					goto out;
+				c->code[c->n++].i64 = 0;
+			} else if (!put_target(c, g)) {
+				goto out;
+			}
+			if (!put_2(c, home(c, g->height), 0))
+				goto out;
+		}
+		for (i = 0; i <= n; i++) {
+			struct ctl *g = &c->cs[c->ncs - 1 - labels[i]];
+			size_t e = table + 2 * (size_t)i;
+			if (g->kind != 0x03)
+				continue;
+			c->code[e].i64 = (int64_t)c->n - (int64_t)e;
+			if (!put_br_loop(c, g))
 				goto out;
 		}
 	}
@@ -1252,10 +1287,11 @@ static bool op_end(struct comp *c, bool *done)
 		c->code[saved.else_fix].i64 = (int64_t)c->n - (int64_t)saved.else_fix;
 	patch_chain(c, saved.chain, c->n);
 	c->ncs--;
-	if (saved.kind == 0x03 && saved.emit) {
-		/* back in the code around the loop: its fuel cell counts on */
-		c->fuel_cell = saved.outer_fuel;
-		c->seg_new = false;
+	/* the branches back to a loop charge its whole body */
+	for (size_t at = saved.kind == 0x03 ? saved.fuel_chain : NOLINK; at != NOLINK;) {
+		size_t next = c->code[at].u64 ? c->code[at].u64 - 1 : NOLINK;
+		c->code[at].u64 = c->ticks - saved.ticks0;
+		at = next;
 	}
 	return push_types(c, results_of(&saved), saved.nresults);
 }
@@ -1423,8 +1459,8 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 		c->acc_idx[0] = NOIDX;
 	if (c->acc_idx[1] != NOIDX && c->acc_idx[1] >= c->nvs)
 		c->acc_idx[1] = NOIDX;
-	if (op != 0x0b && !tick(c))
-		return false;
+	if (op != 0x0b)
+		tick(c);
 	if (numsig[op][2]) {
 		uint32_t nin = numsig[op][1] ? 2 : 1;
 		if (nin == 2 && !pop(c, (uint8_t)letter_type(numsig[op][1]), NULL))
@@ -1453,10 +1489,8 @@ static bool instr(struct comp *c, uint8_t op, bool *done)
 			return false;
 		if (ft && !push_types(c, ft->params, ft->nparams))
 			return false;
-		if (op == 0x03 && c->cs[c->ncs - 1].emit) {
-			c->seg_new = true;
+		if (op == 0x03 && c->cs[c->ncs - 1].emit)
 			label_here(c);
-		}
 		return true;
 	case 0x04: /* if */
 		if (!read_blocktype(c, &ft, &single, &has_single) || !pop(c, WASM_I32, NULL))
@@ -1679,9 +1713,8 @@ static bool read_locals(struct comp *c)
 int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, uint32_t funcidx,
 			  struct wasm_code *code)
 {
-	struct comp c = { .r = r, .m = m, .lbl = wasm_interp_labels(), .fuel_cell = NOLINK,
-			  .seg_new = true, .last_op = NOLINK, .last_dst = NOLINK, .entry = true,
-			  .acc_idx = { NOIDX, NOIDX } };
+	struct comp c = { .r = r, .m = m, .lbl = wasm_interp_labels(), .last_op = NOLINK,
+			  .last_dst = NOLINK, .entry = true, .acc_idx = { NOIDX, NOIDX } };
 	bool done = false;
 	uint8_t op;
 
@@ -1707,15 +1740,10 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 	code->nparams = c.type->nparams;
 	code->nlocals = c.nlocals;
 	code->max_slots = c.nlocals + c.maxvs + 2;
-	/* the call charges for zeroing the locals (one unit per 8) ... */
-	code->entry_fuel = (c.nlocals - c.type->nparams) / 8;
-	if (c.n >= 2 && c.code[0].op == c.lbl[IOP_FUEL]) {
-		/* ... and the entry run, skipping its FUEL cell */
-		code->entry_fuel += c.code[1].u64;
-		code->entry_skip = 2;
-	}
+	/* the call charges for the whole body and for zeroing the locals
+	 * (one unit per 8) */
+	code->entry_fuel = c.ticks + (c.nlocals - c.type->nparams) / 8;
 	code->cells = c.code;
-	code->entry = c.code + code->entry_skip;
 	code->ncells = c.n;
 	c.code = NULL;
 out:

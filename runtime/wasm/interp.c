@@ -394,7 +394,6 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_CALL] = &&L_CALL,
 		[IOP_CALL_INDIRECT] = &&L_CALL_INDIRECT,
 		[IOP_CALL_LOCAL] = &&L_CALL_LOCAL,
-		[IOP_FUEL] = &&L_FUEL,
 		[IOP_SELECT] = &&L_SELECT,
 		[IOP_COPY] = &&L_COPY,
 		[IOP_CONST] = &&L_CONST,
@@ -985,7 +984,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		fp = (nfp);                                                                 \
 		for (uint32_t i_ = (code)->nparams; i_ < (code)->nlocals; i_++)             \
 			fp[i_] = 0;                                                         \
-		pc = (code)->entry;                                                         \
+		pc = (code)->cells;                                                         \
 	} while (0)
 
 do_call:
@@ -1048,40 +1047,34 @@ L_invalid:
 L_0x00:
 	TRAP(WASM_TRAP_UNREACHABLE);
 
-L_FUEL:
-	pc++;
-	SPEND(pc[-1].u64);
-	NEXT();
-
 L_BR:
 	pc += pc->i64;
 	NEXT();
 
-/* After a branch back to a loop header past its FUEL cell: charge the
- * loop's count, in the cell before the target. */
-#define LOOP_FUEL() SPEND(pc[-1].u64)
+/* A branch back to a loop header charges the fuel of the loop's body, in
+ * the branch's cell k, then jumps. */
+#define LOOP_BACK(k)                                                                        \
+	do {                                                                                \
+		SPEND(pc[k].u64);                                                           \
+		pc += pc->i64;                                                              \
+	} while (0)
 
-L_BR_LOOP:
-	pc += pc->i64;
-	LOOP_FUEL();
+L_BR_LOOP: /* off, fuel */
+	LOOP_BACK(1);
 	NEXT();
 
-L_BR_IF_LOOP: /* off, {cond} */
-	if ((uint32_t)fp[pc[1].s[0]]) {
-		pc += pc->i64;
-		LOOP_FUEL();
-	} else {
-		pc += 2;
-	}
+L_BR_IF_LOOP: /* off, {cond}, fuel */
+	if ((uint32_t)fp[pc[1].s[0]])
+		LOOP_BACK(2);
+	else
+		pc += 3;
 	NEXT();
 
-L_BR_IF_NOT_LOOP: /* off, {cond} */
-	if (!(uint32_t)fp[pc[1].s[0]]) {
-		pc += pc->i64;
-		LOOP_FUEL();
-	} else {
-		pc += 2;
-	}
+L_BR_IF_NOT_LOOP: /* off, {cond}, fuel */
+	if (!(uint32_t)fp[pc[1].s[0]])
+		LOOP_BACK(2);
+	else
+		pc += 3;
 	NEXT();
 
 L_BR_MOVE: { /* off, {dst,src}, n */
@@ -1427,24 +1420,20 @@ L_0x40: { /* memory.grow {d,delta} */
 			pc += 3;                                                            \
 		NEXT();                                                                     \
 	}                                                                                   \
-	L_CMPBRL_##op: {                                                                    \
+	L_CMPBRL_##op: { /* off, {a,b}, fuel */                                            \
 		uint32_t a = (uint32_t)fp[pc[1].s[0]], b = (uint32_t)fp[pc[1].s[1]];        \
-		if (expr) {                                                                 \
-			pc += pc->i64;                                                      \
-			LOOP_FUEL();                                                        \
-		} else {                                                                    \
-			pc += 2;                                                            \
-		}                                                                           \
+		if (expr)                                                                   \
+			LOOP_BACK(2);                                                       \
+		else                                                                        \
+			pc += 3;                                                            \
 		NEXT();                                                                     \
 	}                                                                                   \
-	L_CMPIBRL_##op: {                                                                   \
+	L_CMPIBRL_##op: { /* off, {a,-}, imm, fuel */                                      \
 		uint32_t a = (uint32_t)fp[pc[1].s[0]], b = (uint32_t)pc[2].u64;             \
-		if (expr) {                                                                 \
-			pc += pc->i64;                                                      \
-			LOOP_FUEL();                                                        \
-		} else {                                                                    \
-			pc += 3;                                                            \
-		}                                                                           \
+		if (expr)                                                                   \
+			LOOP_BACK(3);                                                       \
+		else                                                                        \
+			pc += 4;                                                            \
 		NEXT();                                                                     \
 	}
 /* Division-like ops that can trap, in the five binary forms. */

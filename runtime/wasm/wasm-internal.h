@@ -49,15 +49,14 @@ enum wasm_iop {
 	IOP_RETURN1,           /* {src}: RETURN of one value */
 	IOP_CALL,              /* funcidx, {argbase} */
 	IOP_CALL_INDIRECT,     /* typeidx, tableidx, {argbase,idx} */
-	IOP_FUEL,              /* count */
 	IOP_SELECT,            /* {d,a}, {b,cond} */
 	IOP_COPY,              /* {d,a} */
 	IOP_CONST,             /* {d}, value (raw bits) */
 	IOP_BR_IF_NOT,         /* off, {cond}: branch when zero, no values moved */
 	IOP_CALL_LOCAL,        /* code (a function of the same module), {argbase} */
-	IOP_BR_LOOP,           /* BR, BR_IF, BR_IF_NOT to a loop header: they skip its */
-	IOP_BR_IF_LOOP,        /* FUEL cell and charge its count (the cell before the */
-	IOP_BR_IF_NOT_LOOP,    /* target) themselves; CMPL and CMPIL likewise */
+	IOP_BR_LOOP,           /* BR, BR_IF, BR_IF_NOT back to a loop header: the same */
+	IOP_BR_IF_LOOP,        /* cells and then the fuel of the loop's whole body, */
+	IOP_BR_IF_NOT_LOOP,    /* charged when taken; CMPL and CMPIL likewise */
 	IOP_IMM_BASE,          /* binary op 0x46..0xa5 with constant b: {d,a}, imm (raw bits) */
 	IOP_CMP_BR_BASE = IOP_IMM_BASE + (0xa5 - 0x46 + 1),
 			       /* i32 compare 0x46..0x4f fused with br_if: off, {a,b} */
@@ -158,10 +157,8 @@ struct wasm_code {
 	uint32_t nparams;
 	uint32_t nlocals;    /* params included */
 	uint32_t max_slots;  /* nlocals + maximum operand height + slack */
-	uint64_t entry_fuel; /* charged by the call itself ... */
-	uint32_t entry_skip; /* ... which then starts at cells + entry_skip */
+	uint64_t entry_fuel; /* charged by the call: the whole body, locals zeroed */
 	union wasm_cell *cells;
-	const union wasm_cell *entry; /* cells + entry_skip */
 	size_t ncells;
 };
 

@@ -185,9 +185,9 @@ struct wasm_store *wasm_store_new(const struct wasm_limits *lim);
 void wasm_store_free(struct wasm_store *s);
 
 /* Fuel: one unit per instruction, charged by a call for the function's
- * body and on each loop iteration for the loop's body (every instruction
- * outside nested loops, both arms of an if included), so the count bounds
- * the instructions run and a trap comes before the last unit is spent;
+ * whole body and by each branch back to a loop for the loop's whole body
+ * (nested loops, both arms of an if included), so the count bounds the
+ * instructions run and a trap comes before the last unit is spent;
  * bulk work costs extra: a call one unit per 8 locals it zeroes,
  * memory.fill/copy/init and memory.grow one per 64 bytes, table.fill/copy/
  * init/grow one per 8 elements.  UINT64_MAX = unmetered. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * api.c - the engine's embedding API and limits: fuel (exact and
- * deterministic), call depth, memory limits, host functions (results,
- * traps, exit, bounds-checked memory access), linking errors, SIMD and
- * malformed-module rejection, interrupts, argument checking.
+ * deterministic, charged by calls and branches back to loops), call depth,
+ * memory limits, host functions (results, traps, exit, bounds-checked
+ * memory access), linking errors, SIMD and malformed-module rejection,
+ * interrupts, argument checking.
  *
  * The test module (wat2wasm output, embedded):
  * (module
@@ -58,6 +59,57 @@ static const uint8_t wasm_simd[] = {
 	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60,
 	0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x08, 0x01, 0x06, 0x01,
 	0x01, 0x7b, 0x41, 0x00, 0x0b
+};
+
+/*
+ * Branches back to loops (with br_table, and with values moved by br and
+ * br_if) charge the loop's fuel; the module (wat2wasm output, embedded):
+ * (module
+ *   (func (export "table_spin") (param i32) (result i32)
+ *     (loop $l
+ *       (br_table $l $l (local.get 0)))
+ *     (i32.const 0))
+ *   (func (export "br_if_values_spin") (param i32) (result i32)
+ *     (local.get 0)
+ *     (loop $l (param i32) (result i32)
+ *       (i32.const 5)
+ *       (i32.add)
+ *       (i32.const 7)
+ *       (local.get 0)
+ *       (br_if $l)
+ *       (drop)))
+ *   (func (export "br_values_spin") (param i32) (result i32)
+ *     (local.get 0)
+ *     (loop $l (param i32) (result i32)
+ *       (i32.const 5)
+ *       (i32.add)
+ *       (i32.const 7)
+ *       (br $l)))
+ *   (func (export "table_values") (param i32) (result i32)
+ *     (local.get 0)
+ *     (loop $l (param i32) (result i32)
+ *       (i32.const 1)
+ *       (i32.sub)
+ *       (local.tee 0)
+ *       (local.get 0)
+ *       (br_table $l $l 1)))
+ * )
+ */
+static const uint8_t wasm_loops[] = {
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60,
+	0x01, 0x7f, 0x01, 0x7f, 0x03, 0x05, 0x04, 0x00, 0x00, 0x00, 0x00, 0x07,
+	0x42, 0x04, 0x0a, 0x74, 0x61, 0x62, 0x6c, 0x65, 0x5f, 0x73, 0x70, 0x69,
+	0x6e, 0x00, 0x00, 0x11, 0x62, 0x72, 0x5f, 0x69, 0x66, 0x5f, 0x76, 0x61,
+	0x6c, 0x75, 0x65, 0x73, 0x5f, 0x73, 0x70, 0x69, 0x6e, 0x00, 0x01, 0x0e,
+	0x62, 0x72, 0x5f, 0x76, 0x61, 0x6c, 0x75, 0x65, 0x73, 0x5f, 0x73, 0x70,
+	0x69, 0x6e, 0x00, 0x02, 0x0c, 0x74, 0x61, 0x62, 0x6c, 0x65, 0x5f, 0x76,
+	0x61, 0x6c, 0x75, 0x65, 0x73, 0x00, 0x03, 0x0a, 0x44, 0x04, 0x0d, 0x00,
+	0x03, 0x40, 0x20, 0x00, 0x0e, 0x01, 0x00, 0x00, 0x0b, 0x41, 0x00, 0x0b,
+	0x11, 0x00, 0x20, 0x00, 0x03, 0x00, 0x41, 0x05, 0x6a, 0x41, 0x07, 0x20,
+	0x00, 0x0d, 0x00, 0x1a, 0x0b, 0x0b, 0x0e, 0x00, 0x20, 0x00, 0x03, 0x00,
+	0x41, 0x05, 0x6a, 0x41, 0x07, 0x0c, 0x00, 0x0b, 0x0b, 0x13, 0x00, 0x20,
+	0x00, 0x03, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x20, 0x00, 0x0e, 0x02,
+	0x00, 0x00, 0x01, 0x0b, 0x0b
 };
 
 struct fixture {
@@ -177,6 +229,61 @@ static void test_fuel(void **state)
 	assert_int_equal(call1(&fx, "spin", 10, &r, &err), 0);
 	assert_int_equal(r, 10);
 	teardown(&fx);
+}
+
+/* Call export name(x) of inst with fuel 100000; returns the engine's code
+ * and the fuel used. */
+static int call_fueled(struct wasm_store *s, struct wasm_instance *inst, const char *name,
+		       uint32_t x, uint32_t *out, uint64_t *used, struct wasm_error *err)
+{
+	struct wasm_value arg = { .type = WASM_I32 }, res;
+	struct wasm_func *f = wasm_instance_func(inst, name);
+	int rc;
+
+	assert_non_null(f);
+	arg.u.i64 = 0;
+	arg.u.i32 = x;
+	wasm_store_set_fuel(s, 100000);
+	rc = wasm_func_call(s, f, &arg, 1, &res, 1, err);
+	*used = 100000 - wasm_store_fuel(s);
+	if (rc == 0)
+		*out = res.u.i32;
+	return rc;
+}
+
+static void test_loop_fuel(void **state)
+{
+	static const char *const spins[] = { "table_spin", "br_if_values_spin",
+					     "br_values_spin" };
+	struct wasm_module *m;
+	struct wasm_store *s = wasm_store_new(NULL);
+	struct wasm_linker *l = wasm_linker_new();
+	struct wasm_instance *inst;
+	struct wasm_error err;
+	uint32_t r = 0;
+	uint64_t used;
+
+	assert_int_equal(wasm_module_load(&m, wasm_loops, sizeof(wasm_loops), NULL, &err), 0);
+	assert_int_equal(wasm_instantiate(&inst, s, m, l, &err), 0);
+	/* endless loops run out of fuel, whichever branch goes back */
+	for (size_t i = 0; i < sizeof(spins) / sizeof(spins[0]); i++) {
+		assert_int_equal(call_fueled(s, inst, spins[i], 1, &r, &used, &err),
+				 WASM_ERR_TRAP);
+		assert_int_equal(err.trap, WASM_TRAP_FUEL);
+		assert_int_equal(used, 100000);
+	}
+	/* the call charges the whole body (7 instructions), each of the two
+	 * branches back the loop's body (5) */
+	assert_int_equal(call_fueled(s, inst, "table_values", 2, &r, &used, &err), 0);
+	assert_int_equal(r, UINT32_MAX);
+	assert_int_equal(used, 7 + 2 * 5);
+	/* no branch back: the call's 8 only */
+	assert_int_equal(call_fueled(s, inst, "br_if_values_spin", 0, &r, &used, &err), 0);
+	assert_int_equal(r, 5);
+	assert_int_equal(used, 8);
+	wasm_linker_free(l);
+	wasm_store_free(s);
+	wasm_module_free(m);
 }
 
 static void test_call_depth(void **state)
@@ -341,6 +448,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fuel),
+		cmocka_unit_test(test_loop_fuel),
 		cmocka_unit_test(test_call_depth),
 		cmocka_unit_test(test_memory_limit),
 		cmocka_unit_test(test_host_functions),
