@@ -82,6 +82,7 @@ struct comp {
 	uint32_t pend_lo;
 	/* the last emitted op, while nothing followed it and no label intervened */
 	size_t last_op, last_dst;
+	size_t last_copy; /* a COPY op just emitted (nothing after it, no label) */
 	uint32_t last_idx;
 	unsigned last_code; /* its base op (not the acc form) */
 	uint8_t last_form;  /* 0, or 1 when it read its first operand from acc */
@@ -247,7 +248,7 @@ static bool keeps_acc(unsigned iop)
 {
 	unsigned b = form_base(iop);
 
-	return iop == IOP_CONST || iop == IOP_COPY || (b >= 0x36 && b <= 0x3e);
+	return iop == IOP_CONST || iop == IOP_COPY || iop == IOP_COPY2 || (b >= 0x36 && b <= 0x3e);
 }
 
 static void acc_forget(struct comp *c)
@@ -262,6 +263,7 @@ static bool put_op(struct comp *c, unsigned op)
 		return false;
 	c->last_op = NOLINK;
 	c->last_dst = NOLINK;
+	c->last_copy = NOLINK;
 	c->acc_save[0] = c->acc_idx[0];
 	c->acc_save[1] = c->acc_idx[1];
 	if (!sets_acc(op) && !keeps_acc(op))
@@ -295,7 +297,22 @@ static void label_here(struct comp *c)
 	acc_forget(c);
 	c->last_op = NOLINK;
 	c->last_dst = NOLINK;
+	c->last_copy = NOLINK;
 	c->entry = false;
+}
+
+/* Copy slot a to slot d; right after another copy, both become one COPY2. */
+static bool put_copy(struct comp *c, uint32_t d, uint32_t a)
+{
+	if (c->last_copy != NOLINK && !c->m->plain) {
+		c->code[c->last_copy].op = c->lbl[IOP_COPY2];
+		c->last_copy = NOLINK;
+		return put_2(c, d, a);
+	}
+	if (!put_op(c, IOP_COPY) || !put_2(c, d, a))
+		return false;
+	c->last_copy = c->n - 2;
+	return true;
 }
 
 /* Count one instruction (of code that is emitted) towards the fuel of its
@@ -342,7 +359,7 @@ static bool put_br_loop(struct comp *c, struct ctl *f)
 static bool put_moves(struct comp *c, uint32_t dst, uint32_t src, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
-		if (!put_op(c, IOP_COPY) || !put_2(c, dst + i, src + i))
+		if (!put_copy(c, dst + i, src + i))
 			return false;
 	return true;
 }
@@ -460,7 +477,7 @@ static bool materialise(struct comp *c, uint32_t i)
 			c->acc_idx[1] = NOIDX;
 	}
 	if (l->kind == LOC_LOCAL) {
-		if (!put_op(c, IOP_COPY) || !put_2(c, home(c, i), (uint32_t)l->v))
+		if (!put_copy(c, home(c, i), (uint32_t)l->v))
 			return false;
 	} else if (l->kind == LOC_CONST) {
 		if (!put_op(c, IOP_CONST) || !put_2(c, home(c, i), 0) || !put_u64(c, l->v))
@@ -1428,7 +1445,7 @@ static bool op_local_set(struct comp *c, uint32_t x, bool tee)
 				return false;
 		} else {
 			uint32_t src = p->loc.kind == LOC_LOCAL ? (uint32_t)p->loc.v : home(c, p->idx);
-			if (src != x && (!put_op(c, IOP_COPY) || !put_2(c, x, src)))
+			if (src != x && !put_copy(c, x, src))
 				return false;
 		}
 	}
@@ -1714,7 +1731,8 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 			  struct wasm_code *code)
 {
 	struct comp c = { .r = r, .m = m, .lbl = wasm_interp_labels(), .last_op = NOLINK,
-			  .last_dst = NOLINK, .entry = true, .acc_idx = { NOIDX, NOIDX } };
+			  .last_dst = NOLINK, .last_copy = NOLINK, .entry = true,
+			  .acc_idx = { NOIDX, NOIDX } };
 	bool done = false;
 	uint8_t op;
 

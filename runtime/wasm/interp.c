@@ -396,6 +396,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_CALL_LOCAL] = &&L_CALL_LOCAL,
 		[IOP_SELECT] = &&L_SELECT,
 		[IOP_COPY] = &&L_COPY,
+		[IOP_COPY2] = &&L_COPY2,
 		[IOP_CONST] = &&L_CONST,
 		[IOP_IMM_BASE + 0x46 - 0x46] = &&L_IMM_0x46,
 		[IOP_IMM_BASE + 0x47 - 0x46] = &&L_IMM_0x47,
@@ -1198,6 +1199,12 @@ L_SELECT: /* {d,a}, {b,cond} */
 L_COPY:
 	D0 = A0;
 	pc++;
+	NEXT();
+
+L_COPY2:
+	D0 = A0;
+	fp[pc[1].s[0]] = fp[pc[1].s[1]];
+	pc += 2;
 	NEXT();
 
 L_CONST:

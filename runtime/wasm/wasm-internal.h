@@ -52,6 +52,7 @@ enum wasm_iop {
 	IOP_SELECT,            /* {d,a}, {b,cond} */
 	IOP_COPY,              /* {d,a} */
 	IOP_CONST,             /* {d}, value (raw bits) */
+	IOP_COPY2,             /* {d,a}, {d2,a2}: two COPYs, in that order */
 	IOP_BR_IF_NOT,         /* off, {cond}: branch when zero, no values moved */
 	IOP_CALL_LOCAL,        /* code (a function of the same module), {argbase} */
 	IOP_BR_LOOP,           /* BR, BR_IF, BR_IF_NOT back to a loop header: the same */

@@ -25,7 +25,8 @@ w=out.append
 w(';; engine.wast - the interpreter\'s fused forms (compile.c rewrites) against')
 w(';; values worked out by engine-wast.py: binary ops with an operand loaded from')
 w(';; memory (M forms: second operand from a slot or from the previous result,')
-w(';; address with a folded constant, wrapping mod 2^32, traps), run by')
+w(';; address with a folded constant, wrapping mod 2^32, traps) and copies')
+w(';; merged in pairs (COPY2), run by')
 w(';; tests/wasm-spec/engine.sh through the spec runner.')
 w('(module')
 w('  (memory 1)')
@@ -98,6 +99,26 @@ w('      (br 0)))')
 w('    (local.get $s))')
 asserts.append('(assert_return (invoke "sum8" (i32.const 64)) %s)'%I('i32',sum(mem)))
 asserts.append('(assert_return (invoke "sum8" (i32.const 0)) (i32.const 0))')
+# copies in a row (COPY2): in order, each reading what the one before wrote
+w('  (func (export "rotate") (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32)')
+w('    (local.set $a (i32.const 1)) (local.set $b (i32.const 2)) (local.set $c (i32.const 3)) (local.set $d (i32.const 4))')
+w('    (block (loop')
+w('      (br_if 1 (i32.eqz (local.get $n)))')
+w('      (local.set $n (i32.sub (local.get $n) (i32.const 1)))')
+w('      (local.get $a)')
+w('      (local.set $a (local.get $b)) (local.set $b (local.get $c)) (local.set $c (local.get $d))')
+w('      (local.set $d)')
+w('      (br 0)))')
+w('    (i32.add (i32.add (i32.mul (local.get $a) (i32.const 1000)) (i32.mul (local.get $b) (i32.const 100)))')
+w('             (i32.add (i32.mul (local.get $c) (i32.const 10)) (local.get $d))))')
+for n in range(6):
+    v=[1,2,3,4]
+    for _ in range(n): v=v[1:]+v[:1]
+    asserts.append('(assert_return (invoke "rotate" (i32.const %d)) (i32.const %d))'%(n,v[0]*1000+v[1]*100+v[2]*10+v[3]))
+# a copy chain where the second copy reads the first one's destination
+w('  (func (export "chain") (param $x i32) (result i32) (local $a i32) (local $b i32)')
+w('    (local.set $a (local.get $x)) (local.set $b (local.get $a)) (local.get $b))')
+asserts.append('(assert_return (invoke "chain" (i32.const 77)) (i32.const 77))')
 w(')')
 out+=asserts
 print('\n'.join(out))

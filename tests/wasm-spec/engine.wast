@@ -1,7 +1,8 @@
 ;; engine.wast - the interpreter's fused forms (compile.c rewrites) against
 ;; values worked out by engine-wast.py: binary ops with an operand loaded from
 ;; memory (M forms: second operand from a slot or from the previous result,
-;; address with a folded constant, wrapping mod 2^32, traps), run by
+;; address with a folded constant, wrapping mod 2^32, traps) and copies
+;; merged in pairs (COPY2), run by
 ;; tests/wasm-spec/engine.sh through the spec runner.
 (module
   (memory 1)
@@ -195,6 +196,19 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br 0)))
     (local.get $s))
+  (func (export "rotate") (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32)
+    (local.set $a (i32.const 1)) (local.set $b (i32.const 2)) (local.set $c (i32.const 3)) (local.set $d (i32.const 4))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (local.get $a)
+      (local.set $a (local.get $b)) (local.set $b (local.get $c)) (local.set $c (local.get $d))
+      (local.set $d)
+      (br 0)))
+    (i32.add (i32.add (i32.mul (local.get $a) (i32.const 1000)) (i32.mul (local.get $b) (i32.const 100)))
+             (i32.add (i32.mul (local.get $c) (i32.const 10)) (local.get $d))))
+  (func (export "chain") (param $x i32) (result i32) (local $a i32) (local $b i32)
+    (local.set $a (local.get $x)) (local.set $b (local.get $a)) (local.get $b))
 )
 (assert_return (invoke "m_add_load" (i32.const 0) (i32.const 7)) (i32.const -1314217053))
 (assert_return (invoke "ma_add_load" (i32.const 0) (i32.const 7) (i32.const 3)) (i32.const -371008535))
@@ -615,3 +629,10 @@
 (assert_return (invoke "to_addr" (i32.const 16) (i32.const 1)) (i32.const 100595697))
 (assert_return (invoke "sum8" (i32.const 64)) (i32.const 7278))
 (assert_return (invoke "sum8" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "rotate" (i32.const 0)) (i32.const 1234))
+(assert_return (invoke "rotate" (i32.const 1)) (i32.const 2341))
+(assert_return (invoke "rotate" (i32.const 2)) (i32.const 3412))
+(assert_return (invoke "rotate" (i32.const 3)) (i32.const 4123))
+(assert_return (invoke "rotate" (i32.const 4)) (i32.const 1234))
+(assert_return (invoke "rotate" (i32.const 5)) (i32.const 2341))
+(assert_return (invoke "chain" (i32.const 77)) (i32.const 77))
