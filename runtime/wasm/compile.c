@@ -83,6 +83,8 @@ struct comp {
 	/* the last emitted op, while nothing followed it and no label intervened */
 	size_t last_op, last_dst;
 	size_t last_copy; /* a COPY op just emitted (nothing after it, no label) */
+	size_t add_at, add_save; /* an i32 add-immediate op just emitted, and
+				  * as it was before the last op (unemit) */
 	uint32_t last_idx;
 	unsigned last_code; /* its base op (not the acc form) */
 	uint8_t last_form;  /* 0, or 1 when it read its first operand from acc */
@@ -264,6 +266,8 @@ static bool put_op(struct comp *c, unsigned op)
 	c->last_op = NOLINK;
 	c->last_dst = NOLINK;
 	c->last_copy = NOLINK;
+	c->add_save = c->add_at;
+	c->add_at = NOLINK;
 	c->acc_save[0] = c->acc_idx[0];
 	c->acc_save[1] = c->acc_idx[1];
 	if (!sets_acc(op) && !keeps_acc(op))
@@ -298,6 +302,7 @@ static void label_here(struct comp *c)
 	c->last_op = NOLINK;
 	c->last_dst = NOLINK;
 	c->last_copy = NOLINK;
+	c->add_at = NOLINK;
 	c->entry = false;
 }
 
@@ -553,6 +558,7 @@ static void produced(struct comp *c, size_t op_at, unsigned code, uint8_t form)
 static void unemit(struct comp *c, size_t at)
 {
 	c->n = at;
+	c->add_at = c->add_save;
 	c->acc_idx[0] = c->acc_save[0];
 	c->acc_idx[1] = c->acc_save[1];
 }
@@ -744,6 +750,8 @@ static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 		    !put_2(c, home(c, c->nvs - 1), a) || !put_u64(c, c->pop[0].loc.v))
 			return false;
 		produced(c, at, IOP_IMM_BASE + (op - 0x46u), acc);
+		if (op == 0x6a)
+			c->add_at = at;
 		return true;
 	}
 	if (nin == 2 && op >= 0x46 && op <= 0xa5) {
@@ -950,6 +958,35 @@ static bool take_compare(struct comp *c, int *kind, uint8_t *op, uint32_t *a, ui
 	return true;
 }
 
+/* The comparison with its operands swapped (a < b is b > a). */
+static uint8_t cmp_mirror(uint8_t op)
+{
+	switch (op) {
+	case 0x48: /* lt_s */
+	case 0x49: /* lt_u */
+		return (uint8_t)(op + 2);
+	case 0x4a: /* gt_s */
+	case 0x4b: /* gt_u */
+		return (uint8_t)(op - 2);
+	case 0x4c: /* le_s */
+	case 0x4d: /* le_u */
+		return (uint8_t)(op + 2);
+	case 0x4e: /* ge_s */
+	case 0x4f: /* ge_u */
+		return (uint8_t)(op - 2);
+	default: /* eq, ne */
+		return op;
+	}
+}
+
+/* Whether the op right before the compare just taken back (take_compare)
+ * is an i32 add-immediate writing the compare's first operand slot a. */
+static bool add_before(const struct comp *c, uint32_t a)
+{
+	return !c->m->plain && c->add_at != NOLINK && c->add_at + 3 == c->n &&
+	       c->code[c->add_at + 1].s[0] == a;
+}
+
 /*
  * Emit a branch to f; cond: br_if with its condition in pop[0] (already
  * popped), negate: branch when the condition is false (if).  Stack values
@@ -993,6 +1030,25 @@ static bool emit_branch(struct comp *c, struct ctl *f, bool cond, bool negate, s
 		}
 		if (negate)
 			op = cmp_inverse(op);
+		if (lp && kind == 1 && add_before(c, b) && !add_before(c, a)) {
+			/* the add wrote the second operand: mirror the compare */
+			uint32_t t = a;
+			a = b;
+			b = t;
+			op = cmp_mirror(op);
+		}
+		if (lp && add_before(c, a)) {
+			/* "x = y + k; compare x" back to a loop: one ACMPL/ACMPIL */
+			const union wasm_cell add = c->code[c->add_at + 1];
+			uint64_t k = c->code[c->add_at + 2].u64;
+			c->n = c->add_at;
+			if (!put_op(c, (kind == 1 ? IOP_ACMPL_BASE : IOP_ACMPIL_BASE) + (op - 0x46u)))
+				return false;
+			*off_cell = c->n;
+			return put_target(c, f) && put_2(c, add.s[0], add.s[1]) &&
+			       (kind == 1 ? put_2(c, b, 0) : put_u64(c, imm)) && put_u64(c, k) &&
+			       put_loop_fuel(c, f);
+		}
 		if (kind == 1) {
 			if (!put_op(c, (lp ? IOP_CMPL_BASE : IOP_CMP_BR_BASE) + (op - 0x46u)))
 				return false;
@@ -1731,7 +1787,8 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 			  struct wasm_code *code)
 {
 	struct comp c = { .r = r, .m = m, .lbl = wasm_interp_labels(), .last_op = NOLINK,
-			  .last_dst = NOLINK, .last_copy = NOLINK, .entry = true,
+			  .last_dst = NOLINK, .last_copy = NOLINK, .add_at = NOLINK,
+			  .add_save = NOLINK, .entry = true,
 			  .acc_idx = { NOIDX, NOIDX } };
 	bool done = false;
 	uint8_t op;

@@ -879,6 +879,26 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_A1B_BASE + 0xa1] = &&L_A1B_0xa1,
 		[IOP_A1B_BASE + 0xa2] = &&L_A1B_0xa2,
 		[IOP_A1B_BASE + 0xa3] = &&L_A1B_0xa3,
+		[IOP_ACMPL_BASE + 0x46 - 0x46] = &&L_ACMPL_0x46,
+		[IOP_ACMPL_BASE + 0x47 - 0x46] = &&L_ACMPL_0x47,
+		[IOP_ACMPL_BASE + 0x48 - 0x46] = &&L_ACMPL_0x48,
+		[IOP_ACMPL_BASE + 0x49 - 0x46] = &&L_ACMPL_0x49,
+		[IOP_ACMPL_BASE + 0x4a - 0x46] = &&L_ACMPL_0x4a,
+		[IOP_ACMPL_BASE + 0x4b - 0x46] = &&L_ACMPL_0x4b,
+		[IOP_ACMPL_BASE + 0x4c - 0x46] = &&L_ACMPL_0x4c,
+		[IOP_ACMPL_BASE + 0x4d - 0x46] = &&L_ACMPL_0x4d,
+		[IOP_ACMPL_BASE + 0x4e - 0x46] = &&L_ACMPL_0x4e,
+		[IOP_ACMPL_BASE + 0x4f - 0x46] = &&L_ACMPL_0x4f,
+		[IOP_ACMPIL_BASE + 0x46 - 0x46] = &&L_ACMPIL_0x46,
+		[IOP_ACMPIL_BASE + 0x47 - 0x46] = &&L_ACMPIL_0x47,
+		[IOP_ACMPIL_BASE + 0x48 - 0x46] = &&L_ACMPIL_0x48,
+		[IOP_ACMPIL_BASE + 0x49 - 0x46] = &&L_ACMPIL_0x49,
+		[IOP_ACMPIL_BASE + 0x4a - 0x46] = &&L_ACMPIL_0x4a,
+		[IOP_ACMPIL_BASE + 0x4b - 0x46] = &&L_ACMPIL_0x4b,
+		[IOP_ACMPIL_BASE + 0x4c - 0x46] = &&L_ACMPIL_0x4c,
+		[IOP_ACMPIL_BASE + 0x4d - 0x46] = &&L_ACMPIL_0x4d,
+		[IOP_ACMPIL_BASE + 0x4e - 0x46] = &&L_ACMPIL_0x4e,
+		[IOP_ACMPIL_BASE + 0x4f - 0x46] = &&L_ACMPIL_0x4f,
 #define MEM_LABELS(kind, op)                                                               \
 	[IOP_M_BASE + 96 * (kind) + (op) - 0x46] = &&L_M##kind##_##op,                      \
 	[IOP_MA_BASE + 96 * (kind) + (op) - 0x46] = &&L_MA##kind##_##op,
@@ -1441,6 +1461,26 @@ L_0x40: { /* memory.grow {d,delta} */
 			LOOP_BACK(3);                                                       \
 		else                                                                        \
 			pc += 4;                                                            \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_ACMPL_##op: { /* off, {d,x}, {b,-}, k, fuel: d = x + k, then CMPL d, b */        \
+		uint32_t a = (uint32_t)fp[pc[1].s[1]] + (uint32_t)pc[3].u64, b;             \
+		fp[pc[1].s[0]] = a;                                                         \
+		b = (uint32_t)fp[pc[2].s[0]];                                               \
+		if (expr)                                                                   \
+			LOOP_BACK(4);                                                       \
+		else                                                                        \
+			pc += 5;                                                            \
+		NEXT();                                                                     \
+	}                                                                                   \
+	L_ACMPIL_##op: { /* off, {d,x}, imm, k, fuel: d = x + k, then CMPIL d, imm */      \
+		uint32_t a = (uint32_t)fp[pc[1].s[1]] + (uint32_t)pc[3].u64,                \
+			 b = (uint32_t)pc[2].u64;                                           \
+		fp[pc[1].s[0]] = a;                                                         \
+		if (expr)                                                                   \
+			LOOP_BACK(4);                                                       \
+		else                                                                        \
+			pc += 5;                                                            \
 		NEXT();                                                                     \
 	}
 /* Division-like ops that can trap, in the five binary forms. */

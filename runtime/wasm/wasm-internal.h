@@ -74,7 +74,11 @@ enum wasm_iop {
 	IOP_CMPIL_BASE = IOP_CMPL_BASE + (0x4f - 0x46 + 1), /* CMPI_BR to a loop header */
 	IOP_A1B_BASE = IOP_CMPIL_BASE + (0x4f - 0x46 + 1),
 			       /* op 0x00..0xff: first operand from acc1, second from acc */
-	IOP_M_BASE = IOP_A1B_BASE + 0x100,
+	IOP_ACMPL_BASE = IOP_A1B_BASE + 0x100,
+			       /* "d = a + imm" (i32) and CMPL on d: off, {d,a}, {b,-}, imm, fuel */
+	IOP_ACMPIL_BASE = IOP_ACMPL_BASE + (0x4f - 0x46 + 1),
+			       /* ... and CMPIL on d: off, {d,a}, cmpimm, imm, fuel */
+	IOP_M_BASE = IOP_ACMPIL_BASE + (0x4f - 0x46 + 1),
 			       /* binary op 0x46..0xa5 whose second operand is loaded:
 				* {d,a}, {addr,k}, off (address (addr + k) mod 2^32 + off);
 				* index 96 * kind + op - 0x46, kind 0 the full-width load

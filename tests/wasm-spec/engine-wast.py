@@ -25,8 +25,9 @@ w=out.append
 w(';; engine.wast - the interpreter\'s fused forms (compile.c rewrites) against')
 w(';; values worked out by engine-wast.py: binary ops with an operand loaded from')
 w(';; memory (M forms: second operand from a slot or from the previous result,')
-w(';; address with a folded constant, wrapping mod 2^32, traps) and copies')
-w(';; merged in pairs (COPY2), run by')
+w(';; address with a folded constant, wrapping mod 2^32, traps), copies')
+w(';; merged in pairs (COPY2) and loop counters fused with the compare and')
+w(';; branch back (ACMPL, ACMPIL), run by')
 w(';; tests/wasm-spec/engine.sh through the spec runner.')
 w('(module')
 w('  (memory 1)')
@@ -119,6 +120,40 @@ for n in range(6):
 w('  (func (export "chain") (param $x i32) (result i32) (local $a i32) (local $b i32)')
 w('    (local.set $a (local.get $x)) (local.set $b (local.get $a)) (local.get $b))')
 asserts.append('(assert_return (invoke "chain" (i32.const 77)) (i32.const 77))')
+# "i = i + k" fused with the compare-and-branch back to the loop (ACMPL,
+# ACMPIL), i as the first and as the second operand, for every comparison
+cmps={'eq':lambda a,b:a==b,'ne':lambda a,b:a!=b,
+      'lt_s':lambda a,b:sx(a)<sx(b),'lt_u':lambda a,b:a<b,'gt_s':lambda a,b:sx(a)>sx(b),'gt_u':lambda a,b:a>b,
+      'le_s':lambda a,b:sx(a)<=sx(b),'le_u':lambda a,b:a<=b,'ge_s':lambda a,b:sx(a)>=sx(b),'ge_u':lambda a,b:a>=b}
+def sx(v): return v-(1<<32) if v>=1<<31 else v
+def run_loop(i,e,k,cmp,first):
+    n=0
+    while True:
+        if n>50: break
+        n+=1
+        i=(i+k)&M32
+        if not (cmp(i,e) if first else cmp(e,i)): break
+    return (i*1000+n)&M32
+for name,cmp in cmps.items():
+    for form,first,rhs in [('a',True,'(local.get $e)'),('b',False,'(local.get $e)'),('i',True,None)]:
+        for k in (3,-2):
+            fn='loop_%s_%s_%s'%(name,form,'p' if k>0 else 'm')
+            tee='(local.tee $i (i32.add (local.get $i) (i32.const %d)))'%k
+            if form=='i':
+                cond='(i32.%s %s (i32.const 20))'%(name,tee)
+            elif first:
+                cond='(i32.%s %s %s)'%(name,tee,rhs)
+            else:
+                cond='(i32.%s %s %s)'%(name,rhs,tee)
+            w('  (func (export "%s") (param $i i32) (param $e i32) (result i32) (local $n i32)'%fn)
+            w('    (block (loop')
+            w('      (br_if 1 (i32.gt_u (local.get $n) (i32.const 50)))')
+            w('      (local.set $n (i32.add (local.get $n) (i32.const 1)))')
+            w('      (br_if 0 %s)))'%cond)
+            w('    (i32.add (i32.mul (local.get $i) (i32.const 1000)) (local.get $n)))')
+            for i0,e in [(0,20),(20,0),(-5&M32,7),(19,20),(2,0x7ffffffe)]:
+                ee=20 if form=='i' else e
+                asserts.append('(assert_return (invoke "%s" %s %s) %s)'%(fn,I('i32',i0),I('i32',e),I('i32',run_loop(i0,ee,k&M32,cmp,first))))
 w(')')
 out+=asserts
 print('\n'.join(out))
