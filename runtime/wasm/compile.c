@@ -1175,6 +1175,39 @@ static bool need_memory(struct comp *c)
 	return true;
 }
 
+/*
+ * A full-width store of the value the M-form op just computed, to the
+ * address that op loaded from: the op stores its result itself (its RMW
+ * form, "mem[a] = x op mem[a]") and the store is not emitted.
+ */
+static bool store_back(struct comp *c, uint8_t op, uint32_t offset)
+{
+	static const uint8_t store_of[4] = { 0x36, 0x37, 0x38, 0x39 }; /* i32 i64 f32 f64 */
+	const union wasm_cell *cell;
+	unsigned code = c->last_code, iop, bop;
+
+	if (c->m->plain || !live(c) || c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
+	    c->pop[0].idx != c->last_idx || c->pop[1].loc.kind != LOC_LOCAL ||
+	    code < IOP_M_BASE || code >= IOP_M_BASE + 96)
+		return false;
+	iop = code - IOP_M_BASE;
+	bop = iop + 0x46;
+	cell = &c->code[c->last_op];
+	/* same address slot, no folded constant, same offset, and the op's
+	 * result does not overwrite the address */
+	if (cell[2].s[0] != (uint32_t)c->pop[1].loc.v || cell[2].s[1] != 0 ||
+	    cell[3].u64 != offset || cell[1].s[0] == cell[2].s[0])
+		return false;
+	if (op != store_of[bop <= 0x78 ? 0 : bop <= 0x8a ? 1 : bop <= 0x98 ? 2 : 3] ||
+	    !has_form(c, IOP_RMW_BASE + iop))
+		return false;
+	c->code[c->last_op].op =
+		c->lbl[(c->last_form ? IOP_RMWA_BASE : IOP_RMW_BASE) + iop];
+	c->last_op = NOLINK;
+	c->last_dst = NOLINK;
+	return true;
+}
+
 static bool op_memory(struct comp *c, uint8_t op)
 {
 	uint32_t align, offset;
@@ -1211,6 +1244,8 @@ static bool op_memory(struct comp *c, uint8_t op)
 	}
 	if (!pop(c, t, NULL) || !pop(c, WASM_I32, NULL))
 		return false;
+	if (store_back(c, op, offset))
+		return true;
 	return emit_op(c, op, 2, false, 1, offset, 0);
 }
 

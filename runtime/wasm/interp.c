@@ -903,31 +903,26 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 	[IOP_M_BASE + 96 * (kind) + (op) - 0x46] = &&L_M##kind##_##op,                      \
 	[IOP_MA_BASE + 96 * (kind) + (op) - 0x46] = &&L_MA##kind##_##op,
 		/* loaded operands: add, sub, mul, and, or, xor; f32/f64 arithmetic */
-		MEM_LABELS(0, 0x6a)
-		MEM_LABELS(0, 0x6b)
-		MEM_LABELS(0, 0x6c)
-		MEM_LABELS(0, 0x71)
-		MEM_LABELS(0, 0x72)
-		MEM_LABELS(0, 0x73)
-		MEM_LABELS(0, 0x7c)
-		MEM_LABELS(0, 0x7d)
-		MEM_LABELS(0, 0x7e)
-		MEM_LABELS(0, 0x83)
-		MEM_LABELS(0, 0x84)
-		MEM_LABELS(0, 0x85)
-		MEM_LABELS(0, 0x92)
-		MEM_LABELS(0, 0x93)
-		MEM_LABELS(0, 0x94)
-		MEM_LABELS(0, 0x95)
-		MEM_LABELS(0, 0xa0)
-		MEM_LABELS(0, 0xa1)
-		MEM_LABELS(0, 0xa2)
-		MEM_LABELS(0, 0xa3)
-		MEM_LABELS(1, 0x6a) MEM_LABELS(1, 0x6b) MEM_LABELS(1, 0x6c) MEM_LABELS(1, 0x71) MEM_LABELS(1, 0x72) MEM_LABELS(1, 0x73)
-		MEM_LABELS(2, 0x6a) MEM_LABELS(2, 0x6b) MEM_LABELS(2, 0x6c) MEM_LABELS(2, 0x71) MEM_LABELS(2, 0x72) MEM_LABELS(2, 0x73)
-		MEM_LABELS(3, 0x6a) MEM_LABELS(3, 0x6b) MEM_LABELS(3, 0x6c) MEM_LABELS(3, 0x71) MEM_LABELS(3, 0x72) MEM_LABELS(3, 0x73)
-		MEM_LABELS(4, 0x6a) MEM_LABELS(4, 0x6b) MEM_LABELS(4, 0x6c) MEM_LABELS(4, 0x71) MEM_LABELS(4, 0x72) MEM_LABELS(4, 0x73)
+#define MEM_LABELS_I32(kind)                                                               \
+	MEM_LABELS(kind, 0x6a) MEM_LABELS(kind, 0x6b) MEM_LABELS(kind, 0x6c)                \
+	MEM_LABELS(kind, 0x71) MEM_LABELS(kind, 0x72) MEM_LABELS(kind, 0x73)
+		MEM_LABELS_I32(0) MEM_LABELS_I32(1) MEM_LABELS_I32(2) MEM_LABELS_I32(3)
+		MEM_LABELS_I32(4)
+		MEM_LABELS(0, 0x7c) MEM_LABELS(0, 0x7d) MEM_LABELS(0, 0x7e)
+		MEM_LABELS(0, 0x83) MEM_LABELS(0, 0x84) MEM_LABELS(0, 0x85)
+		MEM_LABELS(0, 0x92) MEM_LABELS(0, 0x93) MEM_LABELS(0, 0x94) MEM_LABELS(0, 0x95)
+		MEM_LABELS(0, 0xa0) MEM_LABELS(0, 0xa1) MEM_LABELS(0, 0xa2) MEM_LABELS(0, 0xa3)
+#undef MEM_LABELS_I32
 #undef MEM_LABELS
+#define RMW_LABELS(op)                                                                     \
+	[IOP_RMW_BASE + (op) - 0x46] = &&L_RMW0_##op,                                      \
+	[IOP_RMWA_BASE + (op) - 0x46] = &&L_RMWA0_##op,
+		/* loaded operands stored back: add, sub, and, or, xor; f32/f64 add, sub, mul */
+		RMW_LABELS(0x6a) RMW_LABELS(0x6b) RMW_LABELS(0x71) RMW_LABELS(0x72) RMW_LABELS(0x73)
+		RMW_LABELS(0x7c) RMW_LABELS(0x7d) RMW_LABELS(0x83) RMW_LABELS(0x84) RMW_LABELS(0x85)
+		RMW_LABELS(0x92) RMW_LABELS(0x93) RMW_LABELS(0x94)
+		RMW_LABELS(0xa0) RMW_LABELS(0xa1) RMW_LABELS(0xa2)
+#undef RMW_LABELS
 	};
 	/* where the outermost frame returns to: the exit to the host */
 	static const union wasm_cell exit_cell = { .op = &&L_EXIT };
@@ -1388,7 +1383,7 @@ L_0x40: { /* memory.grow {d,delta} */
 	BIN_1(L_A1B_##op, T, CV, RES, acc1, acc, expr)
 /* Binary ops whose second operand comes from memory (M forms, index
  * kind): {d,a}, {addr,k}, off; the load first (it may trap), then the op. */
-#define MEM_1(lbl, T, CV, RES, SA, ctype, conv, expr)                                      \
+#define MEM_1(lbl, T, CV, RES, SA, ctype, conv, expr, back)                                \
 	lbl: {                                                                             \
 		uint64_t ea = (uint64_t)(uint32_t)((uint32_t)fp[pc[1].s[0]] + pc[1].s[1]) +   \
 			      pc[2].u64;                                                    \
@@ -1400,12 +1395,20 @@ L_0x40: { /* memory.grow {d,delta} */
 			T a = CV(SA), b = CV(conv);                                         \
 			SET(RES(expr));                                                     \
 		}                                                                           \
+		if (back) {                                                                 \
+			v = (ctype)acc;                                                     \
+			memcpy(mem + ea, &v, sizeof(ctype));                                \
+		}                                                                           \
 		pc += 3;                                                                    \
 		NEXT();                                                                     \
 	}
+/* M, MA forms; for the full-width load (kind 0) also RMW, RMWA: the result
+ * is stored back to the address loaded from */
 #define MEM(kind, op, T, CV, RES, ctype, conv, expr)                                       \
-	MEM_1(L_M##kind##_##op, T, CV, RES, A0, ctype, conv, expr)                         \
-	MEM_1(L_MA##kind##_##op, T, CV, RES, acc, ctype, conv, expr)
+	MEM_1(L_M##kind##_##op, T, CV, RES, A0, ctype, conv, expr, 0)                      \
+	MEM_1(L_MA##kind##_##op, T, CV, RES, acc, ctype, conv, expr, 0)                    \
+	MEM_1(L_RMW##kind##_##op, T, CV, RES, A0, ctype, conv, expr, 1)                    \
+	MEM_1(L_RMWA##kind##_##op, T, CV, RES, acc, ctype, conv, expr, 1)
 #define I32_UN(op, expr) UN(op, uint32_t, U32C, U32C, expr)
 #define I64_UN(op, expr) UN(op, uint64_t, U64C, U64C, expr)
 #define F32_UN(op, expr) UN(op, float, f32_of, bits_f32, expr)

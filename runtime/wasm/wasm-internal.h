@@ -84,7 +84,11 @@ enum wasm_iop {
 				* index 96 * kind + op - 0x46, kind 0 the full-width load
 				* of the op's type, 1..4 i32.load8_s, 8_u, 16_s, 16_u */
 	IOP_MA_BASE = IOP_M_BASE + 5 * 96, /* the same, first operand from acc */
-	IOP_COUNT = IOP_MA_BASE + 5 * 96
+	IOP_RMW_BASE = IOP_MA_BASE + 5 * 96,
+			       /* M form of kind 0 that also stores its result back to
+				* the address it loaded from: same cells */
+	IOP_RMWA_BASE = IOP_RMW_BASE + 96, /* the same, first operand from acc */
+	IOP_COUNT = IOP_RMWA_BASE + 96
 };
 
 /* An opcode with no handler: its label is the invalid op's. */

@@ -26,8 +26,9 @@ w(';; engine.wast - the interpreter\'s fused forms (compile.c rewrites) against'
 w(';; values worked out by engine-wast.py: binary ops with an operand loaded from')
 w(';; memory (M forms: second operand from a slot or from the previous result,')
 w(';; address with a folded constant, wrapping mod 2^32, traps), copies')
-w(';; merged in pairs (COPY2) and loop counters fused with the compare and')
-w(';; branch back (ACMPL, ACMPIL), run by')
+w(';; merged in pairs (COPY2), loop counters fused with the compare and')
+w(';; branch back (ACMPL, ACMPIL), results stored back where an operand was')
+w(';; loaded from (RMW forms), run by')
 w(';; tests/wasm-spec/engine.sh through the spec runner.')
 w('(module')
 w('  (memory 1)')
@@ -154,6 +155,59 @@ for name,cmp in cmps.items():
             for i0,e in [(0,20),(20,0),(-5&M32,7),(19,20),(2,0x7ffffffe)]:
                 ee=20 if form=='i' else e
                 asserts.append('(assert_return (invoke "%s" %s %s) %s)'%(fn,I('i32',i0),I('i32',e),I('i32',run_loop(i0,ee,k&M32,cmp,first))))
+# a loaded operand stored back to where it came from (RMW forms): the
+# memory at 256.. starts zeroed and is followed here call by call
+rmw={}
+def rd(t,ea):
+    b=bytes(rmw.get(ea+i,0) for i in range({'i32':4,'i64':8,'f32':4,'f64':8}[t]))
+    return struct.unpack('<'+{'i32':'I','i64':'Q','f32':'f','f64':'d'}[t],b)[0]
+def wr(t,ea,v):
+    b=struct.pack('<'+{'i32':'I','i64':'Q','f32':'f','f64':'d'}[t],v)
+    for i,x in enumerate(b): rmw[ea+i]=x
+def f32r(v): return struct.unpack('<f',struct.pack('<f',v))[0]
+rops=[('i32',o,f) for o,f in ops32.items() if o!='mul']+[('i64',o,f) for o,f in ops64.items() if o!='mul']
+rops+=[(t,o,fl[o]) for t in ('f32','f64') for o in ('add','sub','mul')]
+def C(t,v):
+    if t in ('f32','f64'): return '(%s.const %r)'%(t,v)
+    return I(t,v)
+for t,o,f in rops:
+    n='rmw_%s_%s'%(o,t)
+    w('  (func (export "%s") (param $p i32) (param $x %s) (result %s)'%(n,t,t))
+    w('    (%s.store offset=8 (local.get $p) (%s.%s (local.get $x) (%s.load offset=8 (local.get $p))))'%(t,t,o,t))
+    w('    (%s.load offset=8 (local.get $p)))'%t)
+    w('  (func (export "rmwa_%s") (param $p i32) (param $x %s) (result %s)'%(n[4:],t,t))
+    w('    (%s.store offset=8 (local.get $p) (%s.%s (%s.add (local.get $x) (local.get $x)) (%s.load offset=8 (local.get $p))))'%(t,t,o,t,t))
+    w('    (%s.load offset=8 (local.get $p)))'%t)
+    base=256+len(rmw)
+    for fn,dbl in ((n,False),('rmwa_'+n[4:],True)):
+        for x in ((5,0x12345678,0xfffffff0) if t[0]=='i' else (1.5,-2.25,0.5)):
+            xx=x*2 if dbl else x
+            if t[0]=='i':
+                m=M32 if t=='i32' else M64
+                xx&=m
+                r=f(xx,rd(t,base+8))
+            else:
+                r=f(xx,rd(t,base+8))
+                if t=='f32': r=f32r(r)
+            wr(t,base+8,r)
+            asserts.append('(assert_return (invoke "%s" (i32.const %d) %s) %s)'%(fn,base,C(t,x),C(t,r)))
+    # out of bounds: traps
+    asserts.append('(assert_trap (invoke "%s" (i32.const 65530) %s) "out of bounds memory access")'%(n,C(t,1 if t[0]=='i' else 1.0)))
+# not fused: another offset, another address, a folded constant; still right
+w('  (func (export "rmw_other_off") (param $p i32) (param $x i32) (result i32)')
+w('    (i32.store offset=12 (local.get $p) (i32.add (local.get $x) (i32.load offset=8 (local.get $p))))')
+w('    (i32.load offset=12 (local.get $p)))')
+w('  (func (export "rmw_other_addr") (param $p i32) (param $q i32) (result i32)')
+w('    (i32.store offset=8 (local.get $q) (i32.add (i32.const 1) (i32.load offset=8 (local.get $p))))')
+w('    (i32.load offset=8 (local.get $q)))')
+w('  (func (export "rmw_k") (param $p i32) (param $x i32) (result i32)')
+w('    (i32.store offset=8 (local.get $p) (i32.add (local.get $x) (i32.load offset=8 (i32.add (local.get $p) (i32.const 4)))))')
+w('    (i32.load offset=8 (local.get $p)))')
+wr('i32',600+8,41); wr('i32',600+12,0)
+w('  (data (i32.const 608) "\\29\\00\\00\\00")')
+asserts.append('(assert_return (invoke "rmw_other_off" (i32.const 600) (i32.const 1)) (i32.const 42))')
+asserts.append('(assert_return (invoke "rmw_other_addr" (i32.const 600) (i32.const 700)) (i32.const 42))')
+asserts.append('(assert_return (invoke "rmw_k" (i32.const 596) (i32.const 1)) (i32.const 42))')
 w(')')
 out+=asserts
 print('\n'.join(out))
