@@ -722,6 +722,46 @@ static bool emit_mem_operand(struct comp *c, uint8_t op, bool *done)
 	return true;
 }
 
+/*
+ * Integer op whose second operand (popped, not emitted yet) is the result of
+ * the immediate-form integer op just emitted: take that op back and emit
+ * both as one (II form).  *done tells whether it did.
+ */
+static bool emit_imm_operand(struct comp *c, uint8_t op, bool *done)
+{
+	unsigned code = c->last_code, op1, iop;
+	uint32_t x, a;
+	uint64_t imm;
+	size_t at;
+	bool acc;
+
+	*done = false;
+	if (c->m->plain || !live(c) || c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
+	    c->pop[0].idx != c->last_idx || code < IOP_IMM_BASE + (0x6a - 0x46) ||
+	    code > IOP_IMM_BASE + (0x8a - 0x46))
+		return true;
+	op1 = code - IOP_IMM_BASE + 0x46;
+	if ((op1 < 0x7c) != (op < 0x7c) || op < 0x6a || op > 0x8a)
+		return true;
+	iop = IOP_II_INDEX(op1, (unsigned)op);
+	if (!has_form(c, IOP_II_BASE + iop))
+		return true;
+	/* x is in its slot even when the op read it from acc */
+	x = c->code[c->last_op + 1].s[1];
+	imm = c->code[c->last_op + 2].u64;
+	unemit(c, c->last_op);
+	if (!opnd(c, 1, &a))
+		return false;
+	acc = acc_of(c, 1) == 1 && has_form(c, IOP_IIA_BASE + iop);
+	at = c->n;
+	if (!put_op(c, (acc ? IOP_IIA_BASE : IOP_II_BASE) + iop) ||
+	    !put_2(c, home(c, c->nvs - 1), a) || !put_2(c, x, 0) || !put_u64(c, imm))
+		return false;
+	produced(c, at, IOP_II_BASE + iop, acc);
+	*done = true;
+	return true;
+}
+
 /* A numeric instruction whose operands were popped and result pushed. */
 static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 {
@@ -764,6 +804,8 @@ static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 			c->pop[1] = t;
 		}
 		if (!emit_mem_operand(c, op, &done))
+			return false;
+		if (!done && !emit_imm_operand(c, op, &done))
 			return false;
 		if (done)
 			return true;

@@ -179,6 +179,19 @@ static inline uint64_t sat_i64_u(double x)
 	return (uint64_t)x;
 }
 
+/* The II pairs (handlers and labels in run()): i32 op1 add, mul, and, xor,
+ * shifts, rotates with op2 add, sub, and, or, xor; i64 op1 add, mul, and,
+ * xor, shl, shr_u, rotl with op2 add, and, or, xor. */
+#define II_OP2_32(M, op1) M(op1, 0x6a) M(op1, 0x6b) M(op1, 0x71) M(op1, 0x72) M(op1, 0x73)
+#define II_LIST_32(M)                                                                      \
+	II_OP2_32(M, 0x6a) II_OP2_32(M, 0x6c) II_OP2_32(M, 0x71) II_OP2_32(M, 0x73)          \
+	II_OP2_32(M, 0x74) II_OP2_32(M, 0x75) II_OP2_32(M, 0x76) II_OP2_32(M, 0x77)          \
+	II_OP2_32(M, 0x78)
+#define II_OP2_64(M, op1) M(op1, 0x7c) M(op1, 0x83) M(op1, 0x84) M(op1, 0x85)
+#define II_LIST_64(M)                                                                      \
+	II_OP2_64(M, 0x7c) II_OP2_64(M, 0x7e) II_OP2_64(M, 0x83) II_OP2_64(M, 0x85)          \
+	II_OP2_64(M, 0x86) II_OP2_64(M, 0x88) II_OP2_64(M, 0x89)
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpragmas"
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -923,6 +936,12 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		RMW_LABELS(0x92) RMW_LABELS(0x93) RMW_LABELS(0x94)
 		RMW_LABELS(0xa0) RMW_LABELS(0xa1) RMW_LABELS(0xa2)
 #undef RMW_LABELS
+#define II_LABELS(op1, op2)                                                                \
+	[IOP_II_BASE + IOP_II_INDEX(op1, op2)] = &&L_II_##op1##_##op2,                      \
+	[IOP_IIA_BASE + IOP_II_INDEX(op1, op2)] = &&L_IIA_##op1##_##op2,
+		II_LIST_32(II_LABELS)
+		II_LIST_64(II_LABELS)
+#undef II_LABELS
 	};
 	/* where the outermost frame returns to: the exit to the host */
 	static const union wasm_cell exit_cell = { .op = &&L_EXIT };
@@ -1381,6 +1400,45 @@ L_0x40: { /* memory.grow {d,delta} */
 	BIN_1(L_B_##op, T, CV, RES, A0, acc, expr)                                         \
 	BIN_1(L_IA_##op, T, CV, RES, acc, IMMV, expr)                                      \
 	BIN_1(L_A1B_##op, T, CV, RES, acc1, acc, expr)
+/* Integer ops (not the trapping ones) on a and b of their type. */
+#define E_0x6a(a, b) (a + b)
+#define E_0x6b(a, b) (a - b)
+#define E_0x6c(a, b) (a * b)
+#define E_0x71(a, b) (a & b)
+#define E_0x72(a, b) (a | b)
+#define E_0x73(a, b) (a ^ b)
+#define E_0x74(a, b) (a << (b & 31))
+#define E_0x75(a, b) ((uint32_t)((int32_t)a >> (b & 31)))
+#define E_0x76(a, b) (a >> (b & 31))
+#define E_0x77(a, b) (rotl32(a, b))
+#define E_0x78(a, b) (rotl32(a, 32 - (b & 31)))
+#define E_0x7c(a, b) (a + b)
+#define E_0x7d(a, b) (a - b)
+#define E_0x7e(a, b) (a * b)
+#define E_0x83(a, b) (a & b)
+#define E_0x84(a, b) (a | b)
+#define E_0x85(a, b) (a ^ b)
+#define E_0x86(a, b) (a << (b & 63))
+#define E_0x87(a, b) ((uint64_t)((int64_t)a >> (b & 63)))
+#define E_0x88(a, b) (a >> (b & 63))
+#define E_0x89(a, b) (rotl64(a, b))
+#define E_0x8a(a, b) (rotl64(a, 64 - (b & 63)))
+/* II forms: op1 with a constant on slot x, its result the second operand
+ * of op2 (first operand from a slot or acc): {d,a}, {x,-}, imm. */
+#define II_1(lbl, T, SA, op1, op2)                                                         \
+	lbl: {                                                                             \
+		T x_ = (T)fp[pc[1].s[0]], k_ = (T)pc[2].u64, a = (T)(SA), b = E_##op1(x_, k_); \
+		SET(E_##op2(a, b));                                                         \
+		pc += 3;                                                                    \
+		NEXT();                                                                     \
+	}
+#define II(T, op1, op2)                                                                    \
+	II_1(L_II_##op1##_##op2, T, A0, op1, op2) II_1(L_IIA_##op1##_##op2, T, acc, op1, op2)
+#define II32(op1, op2) II(uint32_t, op1, op2)
+#define II64(op1, op2) II(uint64_t, op1, op2)
+	II_LIST_32(II32)
+	II_LIST_64(II64)
+
 /* Binary ops whose second operand comes from memory (M forms, index
  * kind): {d,a}, {addr,k}, off; the load first (it may trap), then the op. */
 #define MEM_1(lbl, T, CV, RES, SA, ctype, conv, expr, back)                                \
@@ -1539,9 +1597,9 @@ L_0x40: { /* memory.grow {d,delta} */
 	I32_UN(0x67, a ? (uint32_t)__builtin_clz(a) : 32u)
 	I32_UN(0x68, a ? (uint32_t)__builtin_ctz(a) : 32u)
 	I32_UN(0x69, (uint32_t)__builtin_popcount(a))
-	I32_BIN(0x6a, a + b)
-	I32_BIN(0x6b, a - b)
-	I32_BIN(0x6c, a * b)
+	I32_BIN(0x6a, E_0x6a(a, b))
+	I32_BIN(0x6b, E_0x6b(a, b))
+	I32_BIN(0x6c, E_0x6c(a, b))
 	DIV(0x6d, uint32_t, {
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
@@ -1564,20 +1622,20 @@ L_0x40: { /* memory.grow {d,delta} */
 			TRAP(WASM_TRAP_DIV_ZERO);
 		SET(a % b);
 	})
-	I32_BIN(0x71, a & b)
-	I32_BIN(0x72, a | b)
-	I32_BIN(0x73, a ^ b)
-	I32_BIN(0x74, a << (b & 31))
-	I32_BIN(0x75, (uint32_t)((int32_t)a >> (b & 31)))
-	I32_BIN(0x76, a >> (b & 31))
-	I32_BIN(0x77, rotl32(a, b))
-	I32_BIN(0x78, rotl32(a, 32 - (b & 31)))
+	I32_BIN(0x71, E_0x71(a, b))
+	I32_BIN(0x72, E_0x72(a, b))
+	I32_BIN(0x73, E_0x73(a, b))
+	I32_BIN(0x74, E_0x74(a, b))
+	I32_BIN(0x75, E_0x75(a, b))
+	I32_BIN(0x76, E_0x76(a, b))
+	I32_BIN(0x77, E_0x77(a, b))
+	I32_BIN(0x78, E_0x78(a, b))
 	I64_UN(0x79, a ? (uint64_t)__builtin_clzll(a) : 64u)
 	I64_UN(0x7a, a ? (uint64_t)__builtin_ctzll(a) : 64u)
 	I64_UN(0x7b, (uint64_t)__builtin_popcountll(a))
-	I64_BIN(0x7c, a + b)
-	I64_BIN(0x7d, a - b)
-	I64_BIN(0x7e, a * b)
+	I64_BIN(0x7c, E_0x7c(a, b))
+	I64_BIN(0x7d, E_0x7d(a, b))
+	I64_BIN(0x7e, E_0x7e(a, b))
 	DIV(0x7f, int64_t, { /* i64.div_s */
 		if (b == 0)
 			TRAP(WASM_TRAP_DIV_ZERO);
@@ -1600,14 +1658,14 @@ L_0x40: { /* memory.grow {d,delta} */
 			TRAP(WASM_TRAP_DIV_ZERO);
 		SET(a % b);
 	})
-	I64_BIN(0x83, a & b)
-	I64_BIN(0x84, a | b)
-	I64_BIN(0x85, a ^ b)
-	I64_BIN(0x86, a << (b & 63))
-	I64_BIN(0x87, (uint64_t)((int64_t)a >> (b & 63)))
-	I64_BIN(0x88, a >> (b & 63))
-	I64_BIN(0x89, rotl64(a, b))
-	I64_BIN(0x8a, rotl64(a, 64 - (b & 63)))
+	I64_BIN(0x83, E_0x83(a, b))
+	I64_BIN(0x84, E_0x84(a, b))
+	I64_BIN(0x85, E_0x85(a, b))
+	I64_BIN(0x86, E_0x86(a, b))
+	I64_BIN(0x87, E_0x87(a, b))
+	I64_BIN(0x88, E_0x88(a, b))
+	I64_BIN(0x89, E_0x89(a, b))
+	I64_BIN(0x8a, E_0x8a(a, b))
 	I32_UN(0x8b, a & 0x7fffffffu) /* f32.abs */
 	I32_UN(0x8c, a ^ 0x80000000u) /* f32.neg */
 	F32_UN(0x8d, f32_round(a, 0))

@@ -88,8 +88,17 @@ enum wasm_iop {
 			       /* M form of kind 0 that also stores its result back to
 				* the address it loaded from: same cells */
 	IOP_RMWA_BASE = IOP_RMW_BASE + 96, /* the same, first operand from acc */
-	IOP_COUNT = IOP_RMWA_BASE + 96
+	IOP_II_BASE = IOP_RMWA_BASE + 96,
+			       /* integer op1 with a constant, its result the second
+				* operand of op2: {d,a}, {x,-}, imm: d = a op2 (x op1 imm);
+				* index IOP_II_INDEX(op1, op2) */
+	IOP_IIA_BASE = IOP_II_BASE + 2 * 225, /* the same, a from acc */
+	IOP_COUNT = IOP_IIA_BASE + 2 * 225
 };
+
+/* II index of i32 ops 0x6a..0x78 or i64 ops 0x7c..0x8a (both of one type). */
+#define IOP_II_INDEX(op1, op2)                                                             \
+	((op1) < 0x7c ? ((op1) - 0x6a) * 15 + (op2) - 0x6a : 225 + ((op1) - 0x7c) * 15 + (op2) - 0x7c)
 
 /* An opcode with no handler: its label is the invalid op's. */
 #define IOP_NONE 0x01

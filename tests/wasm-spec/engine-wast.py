@@ -28,7 +28,8 @@ w(';; memory (M forms: second operand from a slot or from the previous result,')
 w(';; address with a folded constant, wrapping mod 2^32, traps), copies')
 w(';; merged in pairs (COPY2), loop counters fused with the compare and')
 w(';; branch back (ACMPL, ACMPIL), results stored back where an operand was')
-w(';; loaded from (RMW forms), run by')
+w(';; loaded from (RMW forms) and integer ops with a constant feeding the next')
+w(';; op (II forms), run by')
 w(';; tests/wasm-spec/engine.sh through the spec runner.')
 w('(module')
 w('  (memory 1)')
@@ -208,6 +209,28 @@ w('  (data (i32.const 608) "\\29\\00\\00\\00")')
 asserts.append('(assert_return (invoke "rmw_other_off" (i32.const 600) (i32.const 1)) (i32.const 42))')
 asserts.append('(assert_return (invoke "rmw_other_addr" (i32.const 600) (i32.const 700)) (i32.const 42))')
 asserts.append('(assert_return (invoke "rmw_k" (i32.const 596) (i32.const 1)) (i32.const 42))')
+# an integer op with a constant feeding the next op's second operand (II
+# forms), the first operand from a local or the previous result
+def sem(t,op,a,b):
+    bits=32 if t=='i32' else 64; m=(1<<bits)-1; sh=b&(bits-1)
+    sa=a-(1<<bits) if a>>(bits-1) else a
+    return {'add':a+b,'sub':a-b,'mul':a*b,'and':a&b,'or':a|b,'xor':a^b,'shl':a<<sh,
+            'shr_s':sa>>sh,'shr_u':a>>sh,'rotl':(a<<sh)|(a>>((bits-sh)%bits)),
+            'rotr':(a>>sh)|(a<<((bits-sh)%bits))}[op]&m
+pairs=[('i32',o1,o2) for o1 in ('add','mul','and','xor','shl','shr_s','shr_u','rotl','rotr')
+       for o2 in ('add','sub','and','or','xor')]
+pairs+=[('i64',o1,o2) for o1 in ('add','mul','and','xor','shl','shr_u','rotl')
+        for o2 in ('add','and','or','xor')]
+for t,o1,o2 in pairs:
+    m=M32 if t=='i32' else M64
+    for form in ('ii','iia'):
+        fn='%s_%s_%s_%s'%(form,t,o1,o2)
+        first='(local.get $a)' if form=='ii' else '(%s.add (local.get $a) (local.get $a))'%t
+        w('  (func (export "%s") (param $a %s) (param $x %s) (result %s)'%(fn,t,t,t))
+        w('    (%s.%s %s (%s.%s (local.get $x) (%s.const 13))))'%(t,o2,first,t,o1,t))
+        for a,x in ((0x12345678,0x9abcdef1),(7,0x80000003),(m,1)):
+            av=(a+a)&m if form=='iia' else a
+            asserts.append('(assert_return (invoke "%s" %s %s) %s)'%(fn,I(t,a),I(t,x),I(t,sem(t,o2,av,sem(t,o1,x,13)))))
 w(')')
 out+=asserts
 print('\n'.join(out))
