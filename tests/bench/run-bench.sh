@@ -11,8 +11,8 @@
 # geometric means of the ratios.  A column whose tool is missing, fails, or
 # prints something other than the native output shows "n/a" (with the reason
 # below the table).  Any other PROGRAM (a .sh is run with sh) is simply run
-# and its output shown.  Benchmarks never fail the build: the exit status is
-# 0 unless the arguments are wrong.
+# and its output shown after the table.  Benchmarks never fail the build:
+# the exit status is 0 unless the arguments are wrong.
 #
 # BENCH_RUNS=N takes the fastest of N runs (default 1); BENCH_ARGS are
 # passed to every program (e.g. a smaller size).
@@ -102,6 +102,8 @@ fi
 
 ROWS=$T/rows
 : >"$ROWS"
+OTHERS=$T/others
+: >"$OTHERS"
 printf '%-12s %10s %12s %8s %12s %8s\n' program native "ccctl exec" ratio wasm-interp node
 for p in "$@"; do
 	name=$(basename "$p")
@@ -114,11 +116,8 @@ for p in "$@"; do
 		continue
 	fi
 	if [ ! -f "$p.wasm" ]; then
-		echo "== $name"
-		case $p in
-		*.sh) sh "$p" ;;
-		*) "$p" ;;
-		esac || echo "$name: exited with status $?" >>"$NOTES"
+		# not an engine benchmark: runs after the table
+		echo "$p" >>"$OTHERS"
 		continue
 	fi
 	if ! base=$(timed native "$p"); then
@@ -159,6 +158,14 @@ if [ -s "$ROWS" ]; then
 		echo "(times: wall seconds; ratios: engine / native, lower is faster)"
 	fi
 fi
+while read -r p; do
+	name=$(basename "$p")
+	echo "== $name"
+	case $p in
+	*.sh) sh "$p" ;;
+	*) "$p" ;;
+	esac </dev/null || echo "$name: exited with status $?" >>"$NOTES"
+done <"$OTHERS"
 if [ -s "$NOTES" ]; then
 	echo "notes:"
 	sed 's/^/  /' "$NOTES"
