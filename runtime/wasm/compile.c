@@ -14,9 +14,16 @@
  * anything that needs the canonical layout: control instructions, calls,
  * and a local.set of a local they still refer to.  A result consumed by
  * local.set is written straight into the local; an i32 comparison consumed
- * by br_if/if becomes a compare-and-branch; i32 ops with a constant
- * operand use immediate forms.  Code that cannot be reached is validated
- * but not emitted.  Fuel is charged where execution can come back, with
+ * by br_if/if becomes a compare-and-branch; binary ops with a constant
+ * operand use immediate forms.  Ops that read the last results read them
+ * from registers (acc forms), and an op is folded into the one before when
+ * that one produced its operand (see wasm-internal.h): a load into the op
+ * using it (M), with the store back to the same address (RMW); an integer
+ * op with a constant into the op using its result (II); a loop counter's
+ * add into the compare and branch back (ACMPL); two copies into one.  Each
+ * rewrite takes back the cells of the op before (unemit), so it applies
+ * only when nothing, not even a label, came between.  Code that cannot be
+ * reached is validated but not emitted.  Fuel is charged where execution can come back, with
  * no cell of its own: by a call for its function's whole body, and by each
  * branch back to a loop header for the whole body of that loop (nested
  * loops included, for their first iteration).  A run is charged for
