@@ -82,6 +82,7 @@ struct comp {
 	const struct wasm_functype *type;
 	uint32_t funcidx;
 	uint64_t ticks; /* instructions counted (emitted code) so far */
+	size_t *calls, ncalls, capcalls; /* CALL_LOCAL cells (wasm_code.calls) */
 	/* operands popped by the current instruction, in pop order */
 	struct popped pop[4];
 	uint32_t npop;
@@ -1498,8 +1499,21 @@ static bool op_call(struct comp *c, const struct wasm_functype *ft, unsigned iop
 	if (!indirect && i0 >= c->m->nfunc_imports) {
 		/* a function of this module: its code, in the caller's instance */
 		union wasm_cell cell;
+		size_t *calls;
 		cell.ptr = (uintptr_t)&c->m->codes[i0 - c->m->nfunc_imports];
-		return put_op(c, IOP_CALL_LOCAL) && put_u64(c, cell.u64) && put_2(c, argbase, 0);
+		if (c->ncalls == c->capcalls) {
+			size_t cap = c->capcalls ? 2 * c->capcalls : 8;
+			calls = realloc(c->calls, cap * sizeof(*calls));
+			if (!calls)
+				return fail(c, WASM_ERR_NOMEM, "out of memory");
+			c->calls = calls;
+			c->capcalls = cap;
+		}
+		if (!put_op(c, IOP_CALL_LOCAL))
+			return false;
+		c->calls[c->ncalls++] = c->n;
+		/* the callee's cells: filled in by load.c */
+		return put_u64(c, cell.u64) && put_2(c, argbase, 0) && put_u64(c, 0);
 	}
 	if (!put_op(c, iop) || !put_u64(c, i0))
 		return false;
@@ -1904,9 +1918,13 @@ int wasm_compile_function(struct wasm_reader *r, const struct wasm_module *m, ui
 	code->entry_fuel = c.ticks + (c.nlocals - c.type->nparams) / 8;
 	code->cells = c.code;
 	code->ncells = c.n;
+	code->calls = c.calls;
+	code->ncalls = c.ncalls;
 	c.code = NULL;
+	c.calls = NULL;
 out:
 	free(c.code);
+	free(c.calls);
 	free(c.vs);
 	free(c.ls);
 	free(c.cs);

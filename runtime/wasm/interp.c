@@ -1005,7 +1005,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 /* Enter the compiled function code with its frame at nfp (arguments in
  * place), returning to ret: limits, the call's fuel, the frame record,
  * zeroed locals. */
-#define ENTER(code, nfp, ret)                                                               \
+#define ENTER(code, nfp, ret, entry)                                                        \
 	do {                                                                                \
 		if (fr >= fr_end)                                                           \
 			TRAP(WASM_TRAP_CALL_DEPTH);                                         \
@@ -1019,7 +1019,7 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		fp = (nfp);                                                                 \
 		for (uint32_t i_ = (code)->nparams; i_ < (code)->nlocals; i_++)             \
 			fp[i_] = 0;                                                         \
-		pc = (code)->cells;                                                         \
+		pc = (entry);                                                               \
 	} while (0)
 
 do_call:
@@ -1027,7 +1027,7 @@ do_call:
 		const struct wasm_code *code = f->code;
 		uint64_t *nfp = sp - code->nparams;
 
-		ENTER(code, nfp, pc);
+		ENTER(code, nfp, pc, code->cells);
 		if (f->inst != inst) {
 			inst = f->inst;
 			RELOAD_MEM();
@@ -1200,11 +1200,11 @@ L_CALL: /* funcidx, {argbase} */
 	pc += 2;
 	goto do_call;
 
-L_CALL_LOCAL: { /* code, {argbase}: same instance, never a host function */
+L_CALL_LOCAL: { /* code, {argbase}, its cells: same instance, never a host function */
 	const struct wasm_code *code = (const struct wasm_code *)pc[0].ptr;
 	uint64_t *nfp = fp + pc[1].s[0];
 
-	ENTER(code, nfp, pc + 2);
+	ENTER(code, nfp, pc + 3, (const union wasm_cell *)pc[2].ptr);
 	NEXT();
 }
 

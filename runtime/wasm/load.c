@@ -691,6 +691,17 @@ static bool sec_code(struct wasm_reader *r, struct wasm_module *m)
 		}
 		r->p += size;
 	}
+	/* every function compiled: direct calls get their callee's cells */
+	for (i = 0; i < n; i++) {
+		struct wasm_code *code = &m->codes[i];
+		for (size_t k = 0; k < code->ncalls; k++) {
+			union wasm_cell *at = &code->cells[code->calls[k]];
+			at[2].ptr = (uintptr_t)((const struct wasm_code *)at[0].ptr)->cells;
+		}
+		free(code->calls);
+		code->calls = NULL;
+		code->ncalls = 0;
+	}
 	return true;
 }
 
@@ -721,8 +732,10 @@ static void module_release(struct wasm_module *m)
 		free(m->datas[i].bytes);
 	free(m->datas);
 	if (m->codes) {
-		for (i = 0; i < m->nfuncs - m->nfunc_imports; i++)
+		for (i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
 			free(m->codes[i].cells);
+			free(m->codes[i].calls);
+		}
 		free(m->codes);
 	}
 }

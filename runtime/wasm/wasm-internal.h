@@ -54,7 +54,7 @@ enum wasm_iop {
 	IOP_CONST,             /* {d}, value (raw bits) */
 	IOP_COPY2,             /* {d,a}, {d2,a2}: two COPYs, in that order */
 	IOP_BR_IF_NOT,         /* off, {cond}: branch when zero, no values moved */
-	IOP_CALL_LOCAL,        /* code (a function of the same module), {argbase} */
+	IOP_CALL_LOCAL,        /* code (a function of the same module), {argbase}, its cells */
 	IOP_BR_LOOP,           /* BR, BR_IF, BR_IF_NOT back to a loop header: the same */
 	IOP_BR_IF_LOOP,        /* cells and then the fuel of the loop's whole body, */
 	IOP_BR_IF_NOT_LOOP,    /* charged when taken; CMPL and CMPIL likewise */
@@ -178,6 +178,10 @@ struct wasm_code {
 	uint64_t entry_fuel; /* charged by the call: the whole body, locals zeroed */
 	union wasm_cell *cells;
 	size_t ncells;
+	/* CALL_LOCAL cells, whose callee's cells load.c fills in once every
+	 * function is compiled (then freed) */
+	size_t *calls;
+	size_t ncalls;
 };
 
 struct wasm_module {
