@@ -23,12 +23,12 @@
  * add into the compare and branch back (ACMPL); two copies into one.  Each
  * rewrite takes back the cells of the op before (unemit), so it applies
  * only when nothing, not even a label, came between.  Code that cannot be
- * reached is validated but not emitted.  Fuel is charged where execution can come back, with
- * no cell of its own: by a call for its function's whole body, and by each
- * branch back to a loop header for the whole body of that loop (nested
- * loops included, for their first iteration).  A run is charged for
- * instructions it skips (an if's other arm, a loop not entered): an upper
- * bound of the work, the same for the same path.
+ * reached is validated but not emitted.  Fuel is charged where execution
+ * can come back, with no cell of its own: by a call for its function's
+ * whole body, and by each branch back to a loop header for the whole body
+ * of that loop (nested loops included, for their first iteration).  A run
+ * is charged for instructions it skips (an if's other arm, a loop not
+ * entered): an upper bound of the work, the same for the same path.
  */
 #include <stdlib.h>
 #include <string.h>
