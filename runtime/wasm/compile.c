@@ -679,6 +679,36 @@ static int load_kind(unsigned lop)
 	}
 }
 
+/* Whether the op emitted just before produced the value popped last (the
+ * second operand of the op being compiled), so it may be folded into it. */
+static bool last_made_b(const struct comp *c)
+{
+	return !c->m->plain && live(c) && c->last_op != NOLINK &&
+	       c->pop[0].loc.kind == LOC_TEMP && c->pop[0].idx == c->last_idx;
+}
+
+/* Take back the op emitted just before and emit in its place the folded
+ * form base + iop (abase + iop when the first operand is in acc):
+ * {d,a}, {s0,s1}, imm. */
+static bool refold(struct comp *c, unsigned base, unsigned abase, unsigned iop, uint32_t s0,
+		   uint32_t s1, uint64_t imm)
+{
+	uint32_t a;
+	size_t at;
+	bool acc;
+
+	unemit(c, c->last_op);
+	if (!opnd(c, 1, &a))
+		return false;
+	acc = acc_of(c, 1) == 1 && has_form(c, abase + iop);
+	at = c->n;
+	if (!put_op(c, (acc ? abase : base) + iop) || !put_2(c, home(c, c->nvs - 1), a) ||
+	    !put_2(c, s0, s1) || !put_u64(c, imm))
+		return false;
+	produced(c, at, base + iop, acc);
+	return true;
+}
+
 /*
  * Binary op whose second operand (popped, not emitted yet) was produced by
  * the load emitted just before: take the load back and emit the op with a
@@ -688,15 +718,12 @@ static bool emit_mem_operand(struct comp *c, uint8_t op, bool *done)
 {
 	const union wasm_cell *cell;
 	unsigned code = c->last_code, lop, iop;
-	uint32_t addr, k = 0, a;
+	uint32_t addr, k = 0;
 	uint64_t off;
-	size_t at;
 	int kind;
-	bool acc;
 
 	*done = false;
-	if (c->m->plain || !live(c) || c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
-	    c->pop[0].idx != c->last_idx)
+	if (!last_made_b(c))
 		return true;
 	cell = &c->code[c->last_op];
 	if (code >= 0x28 && code <= 0x35) {
@@ -717,17 +744,8 @@ static bool emit_mem_operand(struct comp *c, uint8_t op, bool *done)
 	iop = 96u * (unsigned)kind + (op - 0x46u);
 	if (!has_form(c, IOP_M_BASE + iop))
 		return true;
-	unemit(c, c->last_op);
-	if (!opnd(c, 1, &a))
-		return false;
-	acc = acc_of(c, 1) == 1 && has_form(c, IOP_MA_BASE + iop);
-	at = c->n;
-	if (!put_op(c, (acc ? IOP_MA_BASE : IOP_M_BASE) + iop) ||
-	    !put_2(c, home(c, c->nvs - 1), a) || !put_2(c, addr, k) || !put_u64(c, off))
-		return false;
-	produced(c, at, IOP_M_BASE + iop, acc);
 	*done = true;
-	return true;
+	return refold(c, IOP_M_BASE, IOP_MA_BASE, iop, addr, k, off);
 }
 
 /*
@@ -738,14 +756,9 @@ static bool emit_mem_operand(struct comp *c, uint8_t op, bool *done)
 static bool emit_imm_operand(struct comp *c, uint8_t op, bool *done)
 {
 	unsigned code = c->last_code, op1, iop;
-	uint32_t x, a;
-	uint64_t imm;
-	size_t at;
-	bool acc;
 
 	*done = false;
-	if (c->m->plain || !live(c) || c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
-	    c->pop[0].idx != c->last_idx || code < IOP_IMM_BASE + (0x6a - 0x46) ||
+	if (!last_made_b(c) || code < IOP_IMM_BASE + (0x6a - 0x46) ||
 	    code > IOP_IMM_BASE + (0x8a - 0x46))
 		return true;
 	op1 = code - IOP_IMM_BASE + 0x46;
@@ -754,20 +767,10 @@ static bool emit_imm_operand(struct comp *c, uint8_t op, bool *done)
 	iop = IOP_II_INDEX(op1, (unsigned)op);
 	if (!has_form(c, IOP_II_BASE + iop))
 		return true;
-	/* x is in its slot even when the op read it from acc */
-	x = c->code[c->last_op + 1].s[1];
-	imm = c->code[c->last_op + 2].u64;
-	unemit(c, c->last_op);
-	if (!opnd(c, 1, &a))
-		return false;
-	acc = acc_of(c, 1) == 1 && has_form(c, IOP_IIA_BASE + iop);
-	at = c->n;
-	if (!put_op(c, (acc ? IOP_IIA_BASE : IOP_II_BASE) + iop) ||
-	    !put_2(c, home(c, c->nvs - 1), a) || !put_2(c, x, 0) || !put_u64(c, imm))
-		return false;
-	produced(c, at, IOP_II_BASE + iop, acc);
 	*done = true;
-	return true;
+	/* x (the op's operand) is in its slot even when the op read it from acc */
+	return refold(c, IOP_II_BASE, IOP_IIA_BASE, iop, c->code[c->last_op + 1].s[1], 0,
+		      c->code[c->last_op + 2].u64);
 }
 
 /* A numeric instruction whose operands were popped and result pushed. */
@@ -806,7 +809,8 @@ static bool emit_numeric(struct comp *c, uint8_t op, uint32_t nin)
 		if (!c->m->plain && live(c) && c->pop[0].loc.kind != LOC_TEMP &&
 		    c->pop[1].loc.kind == LOC_TEMP && c->pop[1].idx == c->last_idx &&
 		    commutative(op)) {
-			/* a loaded left operand of a commutative op: swap */
+			/* the left operand just computed (a load, an op with a
+			 * constant): swap, for the M and II forms */
 			struct popped t = c->pop[0];
 			c->pop[0] = c->pop[1];
 			c->pop[1] = t;
@@ -1236,9 +1240,8 @@ static bool store_back(struct comp *c, uint8_t op, uint32_t offset)
 	const union wasm_cell *cell;
 	unsigned code = c->last_code, iop, bop;
 
-	if (c->m->plain || !live(c) || c->last_op == NOLINK || c->pop[0].loc.kind != LOC_TEMP ||
-	    c->pop[0].idx != c->last_idx || c->pop[1].loc.kind != LOC_LOCAL ||
-	    code < IOP_M_BASE || code >= IOP_M_BASE + 96)
+	if (!last_made_b(c) || c->pop[1].loc.kind != LOC_LOCAL || code < IOP_M_BASE ||
+	    code >= IOP_M_BASE + 96)
 		return false;
 	iop = code - IOP_M_BASE;
 	bop = iop + 0x46;

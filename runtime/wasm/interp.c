@@ -892,26 +892,13 @@ static int run(struct wasm_store *s, struct wasm_func *entry, uint64_t *args,
 		[IOP_A1B_BASE + 0xa1] = &&L_A1B_0xa1,
 		[IOP_A1B_BASE + 0xa2] = &&L_A1B_0xa2,
 		[IOP_A1B_BASE + 0xa3] = &&L_A1B_0xa3,
-		[IOP_ACMPL_BASE + 0x46 - 0x46] = &&L_ACMPL_0x46,
-		[IOP_ACMPL_BASE + 0x47 - 0x46] = &&L_ACMPL_0x47,
-		[IOP_ACMPL_BASE + 0x48 - 0x46] = &&L_ACMPL_0x48,
-		[IOP_ACMPL_BASE + 0x49 - 0x46] = &&L_ACMPL_0x49,
-		[IOP_ACMPL_BASE + 0x4a - 0x46] = &&L_ACMPL_0x4a,
-		[IOP_ACMPL_BASE + 0x4b - 0x46] = &&L_ACMPL_0x4b,
-		[IOP_ACMPL_BASE + 0x4c - 0x46] = &&L_ACMPL_0x4c,
-		[IOP_ACMPL_BASE + 0x4d - 0x46] = &&L_ACMPL_0x4d,
-		[IOP_ACMPL_BASE + 0x4e - 0x46] = &&L_ACMPL_0x4e,
-		[IOP_ACMPL_BASE + 0x4f - 0x46] = &&L_ACMPL_0x4f,
-		[IOP_ACMPIL_BASE + 0x46 - 0x46] = &&L_ACMPIL_0x46,
-		[IOP_ACMPIL_BASE + 0x47 - 0x46] = &&L_ACMPIL_0x47,
-		[IOP_ACMPIL_BASE + 0x48 - 0x46] = &&L_ACMPIL_0x48,
-		[IOP_ACMPIL_BASE + 0x49 - 0x46] = &&L_ACMPIL_0x49,
-		[IOP_ACMPIL_BASE + 0x4a - 0x46] = &&L_ACMPIL_0x4a,
-		[IOP_ACMPIL_BASE + 0x4b - 0x46] = &&L_ACMPIL_0x4b,
-		[IOP_ACMPIL_BASE + 0x4c - 0x46] = &&L_ACMPIL_0x4c,
-		[IOP_ACMPIL_BASE + 0x4d - 0x46] = &&L_ACMPIL_0x4d,
-		[IOP_ACMPIL_BASE + 0x4e - 0x46] = &&L_ACMPIL_0x4e,
-		[IOP_ACMPIL_BASE + 0x4f - 0x46] = &&L_ACMPIL_0x4f,
+#define ACMP_LABELS(op)                                                                    \
+	[IOP_ACMPL_BASE + (op) - 0x46] = &&L_ACMPL_##op,                                   \
+	[IOP_ACMPIL_BASE + (op) - 0x46] = &&L_ACMPIL_##op,
+		ACMP_LABELS(0x46) ACMP_LABELS(0x47) ACMP_LABELS(0x48) ACMP_LABELS(0x49)
+		ACMP_LABELS(0x4a) ACMP_LABELS(0x4b) ACMP_LABELS(0x4c) ACMP_LABELS(0x4d)
+		ACMP_LABELS(0x4e) ACMP_LABELS(0x4f)
+#undef ACMP_LABELS
 #define MEM_LABELS(kind, op)                                                               \
 	[IOP_M_BASE + 96 * (kind) + (op) - 0x46] = &&L_M##kind##_##op,                      \
 	[IOP_MA_BASE + 96 * (kind) + (op) - 0x46] = &&L_MA##kind##_##op,
